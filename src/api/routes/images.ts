@@ -1,0 +1,4 @@
+import type { Router } from '../router.js';
+import type { Daemon } from '../../daemon/daemon.js';
+
+export function imageRoutes(_r: Router, _d: Daemon): void {}
