@@ -134,7 +134,10 @@ function newPrefix(): string {
   return `bt${randomBytes(4).toString('hex')}`;
 }
 
-/** Removes the containers and images named under `prefix` (all containers when prefix is ''). */
+/**
+ * Removes the containers and images named under `prefix` (all containers when prefix is ''), and
+ * the unused images labelled with `prefix` (tests label the images they import that way).
+ */
 async function cleanup(host: string, prefix: string): Promise<void> {
   const filter = prefix ? ['--filter', `name=^/?${prefix}`] : [];
   const ids = (await dockerAt(host, ['ps', '-aq', ...filter])).stdout.split('\n').filter(Boolean);
@@ -144,6 +147,7 @@ async function cleanup(host: string, prefix: string): Promise<void> {
     .split('\n')
     .filter((r) => r.startsWith(prefix));
   if (refs.length) await dockerAt(host, ['rmi', '-f', ...refs]);
+  await dockerAt(host, ['image', 'prune', '-a', '-f', '--filter', `label=${prefix}`]);
 }
 
 /** Builds the busybox rootfs the reference engine uses, plus `user` (1000:1000), as a tar stream. */

@@ -225,6 +225,6 @@ export function flagUsages(specs: FlagSpec[], width: number): string {
     lines.push([head, s.usage + defaultSuffix(s)]);
   }
   return lines
-    .map(([head, usage]) => `${head} ${' '.repeat(maxlen - head.length - 1)} ${wrapText(maxlen + 2, width, usage)}`)
+    .map(([head, usage]) => `${head} ${' '.repeat(maxlen - head.length)} ${wrapText(maxlen + 2, width, usage)}`)
     .join('\n');
 }

@@ -1,0 +1,110 @@
+// How template values model Go values: plain objects are structs (fields in API order), GoMap
+// wraps Go maps (printed sorted as map[k:v]), undefined is Go's "no value", null a nil pointer.
+
+export class GoMap {
+  constructor(readonly entries: Record<string, unknown>) {}
+  keys(): string[] {
+    return Object.keys(this.entries).sort();
+  }
+}
+
+/** Objects with this method marshal themselves for {{json .}} (docker's formatter contexts). */
+export const MARSHAL = Symbol('marshal');
+
+/** Keys whose JSON objects are Go maps in the Engine API types (not structs). */
+const MAP_KEYS = new Set([
+  'Labels', 'Options', 'Networks', 'Ports', 'ExposedPorts', 'Volumes', 'Annotations', 'DriverOpts',
+  'Sysctls', 'StorageOpt', 'Tmpfs', 'Data', 'Containers', 'Status', 'Config:LogConfig', 'Aux',
+  'Plugins:Status', 'RegistryConfig:IndexConfigs', 'Runtimes', 'DriverStatus', 'Mirrors',
+]);
+/** Keys whose nil value Go prints as an empty slice. */
+const SLICE_KEYS = new Set([
+  'Binds', 'Cmd', 'Entrypoint', 'Env', 'Mounts', 'Args', 'CapAdd', 'CapDrop', 'Dns', 'DnsOptions',
+  'DnsSearch', 'ExtraHosts', 'Links', 'Devices', 'Ulimits', 'SecurityOpt', 'RepoTags', 'RepoDigests',
+  'Layers', 'Aliases', 'Shell', 'OnBuild', 'GroupAdd', 'ConsoleSize',
+]);
+
+/** Converts decoded JSON into template values, marking Go maps by their field name. */
+export function fromJSON(value: unknown, key = '', parent = ''): unknown {
+  if (value === null) {
+    if (MAP_KEYS.has(key) || MAP_KEYS.has(`${parent}:${key}`)) return new GoMap({});
+    if (SLICE_KEYS.has(key)) return [];
+    return null;
+  }
+  if (Array.isArray(value)) return value.map((v) => fromJSON(v, '', key));
+  if (typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    const isMap = MAP_KEYS.has(key) || MAP_KEYS.has(`${parent}:${key}`);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(obj)) out[k] = isMap ? fromJSON(v, '', key) : fromJSON(v, k, key);
+    return isMap ? new GoMap(out) : out;
+  }
+  return value;
+}
+
+/** Go's truth rule for if/with/and/or/not. */
+export function isTrue(v: unknown): boolean {
+  if (v === undefined || v === null) return false;
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'number') return v !== 0;
+  if (typeof v === 'string') return v.length > 0;
+  if (Array.isArray(v)) return v.length > 0;
+  if (v instanceof GoMap) return Object.keys(v.entries).length > 0;
+  return true;
+}
+
+function formatNumber(n: number): string {
+  if (Number.isInteger(n) && Math.abs(n) < 1e21) return String(n);
+  const s = String(n);
+  const m = /^(-?[\d.]+)e([+-])(\d+)$/.exec(s);
+  return m ? `${m[1]}e${m[2]}${m[3].padStart(2, '0')}` : s;
+}
+
+/** fmt's %v. */
+export function goFormat(v: unknown): string {
+  if (v === undefined) return '<no value>';
+  if (v === null) return '<nil>';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return formatNumber(v);
+  if (typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return `[${v.map(goFormat).join(' ')}]`;
+  if (v instanceof GoMap) return `map[${v.keys().map((k) => `${k}:${goFormat(v.entries[k])}`).join(' ')}]`;
+  if (typeof v === 'function') return '<func>';
+  return `{${Object.values(v as Record<string, unknown>).filter((x) => typeof x !== 'function').map(goFormat).join(' ')}}`;
+}
+
+function plain(v: unknown): unknown {
+  if (v instanceof GoMap) {
+    const out: Record<string, unknown> = {};
+    for (const k of v.keys()) out[k] = plain(v.entries[k]);
+    return out;
+  }
+  if (Array.isArray(v)) return v.map(plain);
+  if (v && typeof v === 'object') {
+    const m = (v as { [MARSHAL]?: () => unknown })[MARSHAL];
+    if (m) return m.call(v);
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) if (typeof x !== 'function') out[k] = plain(x);
+    return out;
+  }
+  return v;
+}
+
+/** Go's json.Marshal escaping of <, >, & and line separators. */
+export function escapeHTML(json: string): string {
+  return json
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+/** docker's `json` template function (an encoder with HTML escaping off). */
+export function toJSON(v: unknown): string {
+  if (v === undefined) return 'null';
+  const own = v && typeof v === 'object' ? (v as { [MARSHAL]?: () => unknown })[MARSHAL] : undefined;
+  if (own) return escapeHTML(JSON.stringify(own.call(v)));
+  const s = JSON.stringify(plain(v));
+  return s === undefined ? 'null' : s.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
