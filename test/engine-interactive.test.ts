@@ -1,7 +1,7 @@
 // `run -it` through a pseudo-terminal: prompt, echo, exit code, detach (ctrl-p ctrl-q) and attach.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEngine, waitFor, withPty, type Engine } from './harness.js';
+import { sleep, startEngine, waitFor, withPty, type Engine } from './harness.js';
 
 let e: Engine;
 before(async () => {
@@ -13,9 +13,7 @@ after(async () => {
 
 const DETACH = '\x10\x11';
 
-async function state(name: string): Promise<string> {
-  return (await e.docker(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', name])).stdout.trim();
-}
+const state = (name: string): Promise<string> => e.inspect(name, '{{.State.Status}} {{.State.ExitCode}}');
 
 test('run -it shows a prompt, runs commands on a tty and returns the exit code', async () => {
   const name = e.name('it');
@@ -47,7 +45,7 @@ test('ctrl-p ctrl-q detaches, attach reconnects, exit stops the container', asyn
 
   const a = withPty(e, ['attach', name]);
   // attach shows nothing until the shell writes: a newline brings a fresh prompt
-  await new Promise((r) => setTimeout(r, 500));
+  await sleep(500);
   a.send('\n');
   await a.expect(/# /);
   a.send('cat /tmp/mark\n');
@@ -62,9 +60,9 @@ test('run -it -d starts detached; attach then detaches again with ctrl-p ctrl-q'
   const r = await e.docker(['run', '-itd', '--name', name, 'busybox', 'sh']);
   assert.equal(r.code, 0, r.stderr);
   const a = withPty(e, ['attach', name]);
-  await new Promise((res) => setTimeout(res, 500));
-  a.send('echo attached-ok\n');
-  await a.expect('attached-ok');
+  await sleep(500);
+  a.send('echo attached-$((40+2))\n'); // the expected text is not in the echoed keystrokes
+  await a.expect('attached-42');
   a.send(DETACH);
   // `docker attach` reports the detach as an error: it prints "read escape sequence" and exits 1
   // (`docker run -it` detaching exits 0).

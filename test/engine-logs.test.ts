@@ -12,18 +12,13 @@ after(async () => {
   await e?.stop();
 });
 
-async function runDetached(name: string, script: string): Promise<void> {
-  const r = await e.docker(['run', '-d', '--name', name, 'busybox', 'sh', '-c', script]);
-  assert.equal(r.code, 0, r.stderr);
-}
-
 async function waitForLog(name: string, text: string): Promise<void> {
   await waitFor(async () => (await e.docker(['logs', name])).stdout.includes(text), 10_000, `"${text}" in logs`);
 }
 
 test('logs returns stdout and stderr on their own streams', async () => {
   const name = e.name('logs');
-  await runDetached(name, 'for i in 1 2 3 4 5; do echo line$i; done; echo oops >&2; echo done; sleep 100');
+  await e.runDetached(name, 'busybox', 'sh', '-c', 'for i in 1 2 3 4 5; do echo line$i; done; echo oops >&2; echo done; sleep 100');
   await waitForLog(name, 'done');
   const r = await e.docker(['logs', name]);
   assert.equal(r.code, 0);
@@ -33,7 +28,7 @@ test('logs returns stdout and stderr on their own streams', async () => {
 
 test('logs --tail keeps the last lines of both streams', async () => {
   const name = e.name('tail');
-  await runDetached(name, 'for i in 1 2 3 4 5; do echo line$i; done; sleep 0.3; echo last-err >&2; sleep 100');
+  await e.runDetached(name, 'busybox', 'sh', '-c', 'for i in 1 2 3 4 5; do echo line$i; done; sleep 0.3; echo last-err >&2; sleep 100');
   await waitFor(async () => (await e.docker(['logs', name])).stderr.includes('last-err'), 10_000, 'stderr line');
   const r = await e.docker(['logs', '--tail', '2', name]);
   assert.equal(r.stdout, 'line5\n');
@@ -48,7 +43,7 @@ test('logs --tail keeps the last lines of both streams', async () => {
 
 test('logs -t prefixes RFC 3339 nanosecond timestamps', async () => {
   const name = e.name('ts');
-  await runDetached(name, 'echo a; echo b; sleep 100');
+  await e.runDetached(name, 'busybox', 'sh', '-c', 'echo a; echo b; sleep 100');
   await waitForLog(name, 'b');
   const r = await e.docker(['logs', '-t', name]);
   const lines = r.stdout.trim().split('\n');
@@ -62,7 +57,7 @@ test('logs -t prefixes RFC 3339 nanosecond timestamps', async () => {
 
 test('logs --since and --until select by time', async () => {
   const name = e.name('since');
-  await runDetached(name, 'echo early; sleep 2; echo late; sleep 100');
+  await e.runDetached(name, 'busybox', 'sh', '-c', 'echo early; sleep 2; echo late; sleep 100');
   await waitForLog(name, 'late');
   const r = await e.docker(['logs', '-t', name]);
   const lateTs = r.stdout.trim().split('\n')[1]?.split(' ')[0] ?? '';
@@ -73,7 +68,7 @@ test('logs --since and --until select by time', async () => {
 
 test('logs -f follows new output and ends when the container exits', async () => {
   const name = e.name('follow');
-  await runDetached(name, 'echo first; for i in 1 2 3; do sleep 0.3; echo tick$i; done');
+  await e.runDetached(name, 'busybox', 'sh', '-c', 'echo first; for i in 1 2 3; do sleep 0.3; echo tick$i; done');
   const child = spawn(DOCKER, ['logs', '-f', name], { env: { ...process.env, ...e.env } });
   let out = '';
   child.stdout.on('data', (b: Buffer) => (out += b.toString()));
@@ -90,7 +85,7 @@ test('logs -f follows new output and ends when the container exits', async () =>
 
 test('logs -f --tail 1 starts at the last line and keeps following', async () => {
   const name = e.name('follow-tail');
-  await runDetached(name, 'echo one; echo two; sleep 1.5; echo three');
+  await e.runDetached(name, 'busybox', 'sh', '-c', 'echo one; echo two; sleep 1.5; echo three');
   await waitForLog(name, 'two');
   const r = await e.docker(['logs', '-f', '--tail', '1', name], { timeout: 20_000 });
   assert.equal(r.code, 0);
@@ -99,7 +94,7 @@ test('logs -f --tail 1 starts at the last line and keeps following', async () =>
 
 test('logs survive a stop and a start (appended)', async () => {
   const name = e.name('restart-logs');
-  await runDetached(name, 'echo run; sleep 100');
+  await e.runDetached(name, 'busybox', 'sh', '-c', 'echo run; sleep 100');
   await waitForLog(name, 'run');
   assert.equal((await e.docker(['stop', '-t', '0', name])).code, 0);
   assert.equal((await e.docker(['start', name])).code, 0);

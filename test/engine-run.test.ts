@@ -58,6 +58,25 @@ test('-u selects the user: 1000, 1000:1000, root', async () => {
   assert.equal(root.stdout, '0\n0\n', root.stderr);
 });
 
+test('-u resolves names from the image passwd/group: HOME, primary and supplementary groups', async () => {
+  const src = e.name('users');
+  const setup = 'echo "app:x:1001:1002:app:/home/app:/bin/sh" >> /etc/passwd; echo "app:x:1002:" >> /etc/group; echo "extra:x:1003:app" >> /etc/group';
+  assert.equal((await e.docker(['run', '--name', src, 'busybox', 'sh', '-c', setup])).code, 0);
+  const ref = `${e.prefix}-users:1`;
+  const imp = await e.docker(['import', '-c', `LABEL ${e.prefix}=1`, '-', ref], { input: (await e.docker(['export', src])).raw });
+  assert.equal(imp.code, 0, imp.stderr);
+  const byName = await e.docker(['run', '--rm', '-u', 'app', ref, 'sh', '-c', 'id; echo $HOME']);
+  assert.equal(byName.stdout, 'uid=1001(app) gid=1002(app) groups=1002(app),1003(extra)\n/home/app\n', byName.stderr);
+  const byUid = await e.docker(['run', '--rm', '-u', '1001', ref, 'id']);
+  assert.equal(byUid.stdout, 'uid=1001(app) gid=1002(app) groups=1002(app),1003(extra)\n', byUid.stderr);
+  // an explicit group replaces the primary group and drops the supplementary ones
+  const withGroup = await e.docker(['run', '--rm', '-u', 'app:extra', ref, 'id']);
+  assert.equal(withGroup.stdout, 'uid=1001(app) gid=1003(extra) groups=1003(extra)\n', withGroup.stderr);
+  const unknown = await e.docker(['run', '--rm', '-u', 'nosuchuser', ref, 'id']);
+  assert.equal(unknown.code, 125);
+  assert.match(unknown.stderr, /unable to find user nosuchuser: no matching entries in passwd file/);
+});
+
 test('--entrypoint replaces the entrypoint, arguments follow it', async () => {
   const r = await e.docker(['run', '--rm', '--entrypoint', 'echo', 'busybox', 'hello', 'world']);
   assert.equal(r.code, 0, r.stderr);

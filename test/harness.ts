@@ -9,9 +9,11 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { teardownDataRoot } from '../src/network/service.js';
 
 export const DOCKER = '/usr/local/bin/docker';
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -40,9 +42,58 @@ export interface Engine {
   /** A fresh name under this engine's prefix. */
   name(hint?: string): string;
   docker(args: string[], opts?: RunOptions): Promise<RunResult>;
+  /** `docker run -d --name <name> <args>`; returns the container ID, throws if the run fails. */
+  runDetached(name: string, ...args: string[]): Promise<string>;
+  /** `docker inspect -f <format> <name>`, trimmed ('' when the object does not exist). */
+  inspect(name: string, format: string): Promise<string>;
   stop(): Promise<void>;
   kill9(): Promise<void>;
   restart(): Promise<void>;
+}
+
+interface Lifecycle {
+  /** Cleans up; receives the engine's name prefix. */
+  stop(prefix: string): Promise<void>;
+  kill9(): Promise<void>;
+  restart(): Promise<void>;
+}
+
+function makeEngine(kind: Engine['kind'], host: string, lifecycle: Lifecycle): Engine {
+  const prefix = newPrefix();
+  let counter = 0;
+  const docker = (args: string[], opts?: RunOptions): Promise<RunResult> => dockerAt(host, args, opts);
+  return {
+    kind,
+    host,
+    socketPath: socketOf(host),
+    env: { DOCKER_HOST: host },
+    prefix,
+    name: (hint = 'c') => `${prefix}-${hint}-${++counter}`,
+    docker,
+    async runDetached(name, ...args) {
+      const r = await docker(['run', '-d', '--name', name, ...args]);
+      if (r.code !== 0) throw new Error(`docker run -d ${name} exited ${r.code}: ${r.stderr}`);
+      return r.stdout.trim();
+    },
+    async inspect(name, format) {
+      return (await docker(['inspect', '-f', format, name])).stdout.trim();
+    },
+    stop: () => lifecycle.stop(prefix),
+    kill9: () => lifecycle.kill9(),
+    restart: () => lifecycle.restart(),
+  };
+}
+
+/** A TCP port that is free on the host right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 /** Runs a command; never throws on a non-zero exit (a timeout kills it and yields code -1). */
@@ -53,7 +104,7 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeout ?? 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeout ?? 30_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -76,7 +127,10 @@ export interface RawResponse {
   body: string;
 }
 
-/** One HTTP request on the engine's unix socket; `body` may be a stream for huge uploads. */
+/**
+ * One HTTP request on the engine's unix socket; `body` may be a stream for huge uploads. A server
+ * may answer and close before the whole body is sent: the answer it gave is still returned.
+ */
 export function rawRequest(
   socketPath: string,
   method: string,
@@ -85,13 +139,18 @@ export function rawRequest(
   headers: Record<string, string> = {},
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
+    let answer: http.IncomingMessage | undefined;
+    const chunks: Buffer[] = [];
+    const settle = (): void =>
+      resolve({ status: answer?.statusCode ?? 0, headers: answer?.headers ?? {}, body: Buffer.concat(chunks).toString() });
+    const fail = (err: Error): void => (answer ? settle() : reject(err));
     const req = http.request({ socketPath, method, path: urlPath, headers }, (res) => {
-      const chunks: Buffer[] = [];
+      answer = res;
       res.on('data', (b: Buffer) => chunks.push(b));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-      res.on('error', reject);
+      res.on('end', settle);
+      res.on('error', fail);
     });
-    req.on('error', reject);
+    req.on('error', fail);
     if (body === undefined) req.end();
     else if (typeof body === 'string' || Buffer.isBuffer(body)) req.end(body);
     else body.pipe(req);
@@ -227,37 +286,33 @@ async function startBerthd(): Promise<Engine> {
   ];
   const logFile = path.join(tmp, 'berthd.log');
   let daemon: ChildProcess | undefined;
+  let answered = false; // the daemon came up at least once
   const launch = async (): Promise<void> => {
     const log = fs.openSync(logFile, 'a');
     daemon = spawn(process.execPath, args, { stdio: ['ignore', log, log] });
     fs.closeSync(log);
     try {
       await waitForPing(sock, 20_000);
+      answered = true;
     } catch (e) {
       throw new Error(`${(e as Error).message}\n--- berthd log ---\n${fs.readFileSync(logFile, 'utf8').slice(-4000)}`);
     }
   };
+  const running = (): boolean => !!daemon && daemon.exitCode === null && daemon.signalCode === null;
   const exited = (): Promise<void> =>
     new Promise((r) => {
-      if (!daemon || daemon.exitCode !== null || daemon.signalCode !== null) r();
-      else daemon.once('exit', () => r());
+      if (!running()) r();
+      else daemon?.once('exit', () => r());
     });
-  const prefix = newPrefix();
-  let counter = 0;
-  const engine: Engine = {
-    kind: 'berthd',
-    host,
-    socketPath: sock,
-    env: { DOCKER_HOST: host },
-    prefix,
-    name: (hint = 'c') => `${prefix}-${hint}-${++counter}`,
-    docker: (a, o) => dockerAt(host, a, o),
+  const engine = makeEngine('berthd', host, {
     async stop() {
-      if (daemon && daemon.exitCode === null && daemon.signalCode === null) {
+      // after a kill9() without restart() the containers still run: bring the daemon back to remove them
+      if (answered && !running()) await launch().catch(() => undefined);
+      if (daemon && running()) {
         await cleanup(host, '').catch(() => undefined);
         daemon.kill('SIGTERM');
         await Promise.race([exited(), sleep(10_000)]);
-        if (daemon.exitCode === null && daemon.signalCode === null) daemon.kill('SIGKILL');
+        if (running()) daemon.kill('SIGKILL');
       }
       for (const pid of pidsWithCmdline(path.join(tmp, 'exec'))) {
         try {
@@ -267,6 +322,7 @@ async function startBerthd(): Promise<Engine> {
         }
       }
       unmountUnder(tmp);
+      await teardownDataRoot(path.join(tmp, 'data'));
       fs.rmSync(tmp, { recursive: true, force: true });
     },
     async kill9() {
@@ -276,7 +332,7 @@ async function startBerthd(): Promise<Engine> {
     async restart() {
       await launch();
     },
-  };
+  });
   try {
     await launch();
     await ensureBusybox(host, tmp);
@@ -291,23 +347,10 @@ async function startReference(): Promise<Engine> {
   const r = await run('/work/shared/tools/reference-dockerd', ['start'], { timeout: 120_000 });
   if (r.code !== 0) throw new Error(`reference-dockerd start failed: ${r.stderr}`);
   const host = r.stdout.trim().split('\n').pop() ?? '';
-  const prefix = newPrefix();
-  let counter = 0;
   const unsupported = async (): Promise<void> => {
     throw new Error('the reference engine is shared: it is never killed or restarted by tests');
   };
-  return {
-    kind: 'reference',
-    host,
-    socketPath: socketOf(host),
-    env: { DOCKER_HOST: host },
-    prefix,
-    name: (hint = 'c') => `${prefix}-${hint}-${++counter}`,
-    docker: (a, o) => dockerAt(host, a, o),
-    stop: () => cleanup(host, prefix),
-    kill9: unsupported,
-    restart: unsupported,
-  };
+  return makeEngine('reference', host, { stop: (prefix) => cleanup(host, prefix), kill9: unsupported, restart: unsupported });
 }
 
 /** Starts the engine under test; call `stop()` from an after() hook. */

@@ -103,7 +103,7 @@ export class Router {
       if (found === 'method') throw new EngineError(405, 'method not allowed');
       const ctx: Ctx = {
         req, res, params: found.params, query: url.searchParams, apiVersion,
-        json: () => readJson(req),
+        json: () => (upgrade ? readUpgradeJson(req, upgrade) : readJson(req)),
         send: (status, body, headers) => {
           if (!res) throw new Error('send on an upgraded connection');
           writeJson(res, status, body, headers);
@@ -146,6 +146,33 @@ async function readJson(req: IncomingMessage): Promise<any> {
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw invalid(`invalid JSON: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * On an `Upgrade:` request Node leaves the body on the socket (in `head` and after it): take
+ * Content-Length bytes from there and keep the rest for the stream (exec start sends JSON).
+ */
+async function readUpgradeJson(req: IncomingMessage, upgrade: { socket: Duplex; head: Buffer }): Promise<any> {
+  const len = Number(req.headers['content-length'] ?? 0);
+  if (len > JSON_LIMIT) throw tooLarge(`request body is too large (limit ${JSON_LIMIT} bytes)`);
+  while (upgrade.head.length < len) {
+    const chunk = await new Promise<Buffer | null>((resolve) => {
+      const onData = (b: Buffer) => { done(); resolve(b); };
+      const onEnd = () => { done(); resolve(null); };
+      const done = () => { upgrade.socket.off('data', onData); upgrade.socket.off('end', onEnd); upgrade.socket.pause(); };
+      upgrade.socket.on('data', onData).once('end', onEnd);
+    });
+    if (!chunk) break;
+    upgrade.head = Buffer.concat([upgrade.head, chunk]);
+  }
+  const text = upgrade.head.subarray(0, len).toString('utf8').trim();
+  upgrade.head = upgrade.head.subarray(len);
   if (!text) return undefined;
   try {
     return JSON.parse(text);

@@ -21,6 +21,8 @@ export interface Command {
   /** Paths listed under "Aliases:" (without the program name), e.g. ["container ls", "ps"]. */
   aliasPaths?: string[];
   flags: FlagSpec[];
+  /** Not listed in the group's help (top-level commands kept in a group module). */
+  hidden?: boolean;
   /** false: flags end at the first positional argument (run, exec). */
   interspersed?: boolean;
   args?: ArgRule;
@@ -49,12 +51,12 @@ export function terminalWidth(): number {
 export function commandHelp(path: string, cmd: Command): string {
   let out = `Usage:  ${PROG} ${path} ${cmd.usage}\n\n${(cmd.long ?? cmd.short).trim()}\n`;
   if (cmd.aliasPaths?.length) out += `\nAliases:\n  ${cmd.aliasPaths.map((p) => `${PROG} ${p}`).join(', ')}\n`;
-  if (cmd.flags.some((f) => !f.hidden)) out += `\nOptions:\n${flagUsages(cmd.flags, terminalWidth()).trimEnd()}\n`;
+  if (cmd.flags.some((f) => !f.hidden)) out += `\nOptions:\n${flagUsages(cmd.flags, terminalWidth() - 1).trimEnd()}\n`;
   return out;
 }
 
 export function groupHelp(path: string, group: Group): string {
-  const names = [...group.commands].sort((a, b) => (a.name < b.name ? -1 : 1));
+  const names = group.commands.filter((c) => !c.hidden).sort((a, b) => (a.name < b.name ? -1 : 1));
   const width = Math.max(11, ...names.map((c) => c.name.length + 1));
   const lines = names.map((c) => `  ${c.name.padEnd(width)} ${c.short}`);
   return `Usage:  ${PROG} ${path} COMMAND\n\n${group.short}\n\nCommands:\n${lines.join('\n')}\n\nRun '${PROG} ${path} COMMAND --help' for more information on a command.\n`;

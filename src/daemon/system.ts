@@ -5,6 +5,7 @@ import os from 'node:os';
 import { execFileSync } from 'node:child_process';
 import type { Daemon } from './daemon.js';
 import { API_VERSION, MIN_API_VERSION } from '../api/router.js';
+import { goArch } from '../image/platform.js';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -34,8 +35,6 @@ function osVersion(): string {
     return m ? m[1] : '';
   } catch { return ''; }
 }
-
-const goArch = (): string => ({ x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386' } as Record<string, string>)[process.arch] ?? process.arch;
 
 export function versionInfo() {
   const c = components();

@@ -7,7 +7,8 @@ import { Containerd, GrpcStatus, isGrpcCode } from '../runtime/containerd-client
 
 export interface Descriptor { mediaType: string; digest: string; size: number }
 
-const CHUNK = 1 << 20;
+const CHUNK = 1 << 22;
+const WINDOW = 4;
 
 /** Lease-scoped containerd connection: everything created through it is held by the lease. */
 export async function withLease<T>(c: Containerd, work: (leased: Containerd) => Promise<T>): Promise<T> {
@@ -57,19 +58,22 @@ export interface WrittenBlob { digest: string; size: number; head: Buffer }
  * Streams `source` into the content store. The digest is computed while writing; `head` holds
  * the first bytes (for sniffing compression). Existing content with the same digest is reused.
  */
-export async function writeBlob(c: Containerd, source: AsyncIterable<Buffer>, labels: Record<string, string> = {}): Promise<WrittenBlob> {
+export async function writeBlob(c: Containerd, source: AsyncIterable<Buffer> | Iterable<Buffer>, labels: Record<string, string> = {}): Promise<WrittenBlob> {
   const ingest = new Ingest(c);
   const hash = createHash('sha256');
   let offset = 0;
   let head = Buffer.alloc(0);
   let buf: Buffer[] = [];
   let buffered = 0;
+  // Up to WINDOW writes are in flight at once: containerd answers each in order.
+  const inflight: Promise<unknown>[] = [];
   const flush = async () => {
     if (!buffered) return;
     const data = Buffer.concat(buf);
     buf = []; buffered = 0;
-    await ingest.send({ action: 'WRITE', offset, data });
+    inflight.push(ingest.send({ action: 'WRITE', offset, data }));
     offset += data.length;
+    if (inflight.length >= WINDOW) await inflight.shift();
   };
   try {
     await ingest.send({ action: 'STAT' });
@@ -80,6 +84,7 @@ export async function writeBlob(c: Containerd, source: AsyncIterable<Buffer>, la
       if (buffered >= CHUNK) await flush();
     }
     await flush();
+    await Promise.all(inflight);
     const digest = `sha256:${hash.digest('hex')}`;
     try {
       await ingest.send({ action: 'COMMIT', offset, total: offset, expected: digest, labels });
@@ -107,16 +112,6 @@ export async function setLabels(c: Containerd, digest: string, labels: Record<st
     info: { ...info, labels: { ...info.labels, ...labels } },
     update_mask: { paths: Object.keys(labels).map((k) => `labels.${k}`) },
   });
-}
-
-export async function blobExists(c: Containerd, digest: string): Promise<boolean> {
-  try {
-    await c.content.Info({ digest });
-    return true;
-  } catch (err) {
-    if (isGrpcCode(err, GrpcStatus.NOT_FOUND)) return false;
-    throw err;
-  }
 }
 
 /** The blob's bytes as a stream. */

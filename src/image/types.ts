@@ -56,10 +56,6 @@ export function manifestGcLabels(m: Manifest): Record<string, string> {
   return labels;
 }
 
-export function isGzipLayer(mediaType: string): boolean {
-  return mediaType.endsWith('gzip');
-}
-
 /** Media type for a layer blob, from its first bytes. */
 export function layerMediaType(head: Buffer): string {
   return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b ? MEDIA.dockerLayerGzip : MEDIA.dockerLayer;

@@ -1,4 +1,234 @@
-import type { Router } from '../router.js';
+// /containers/* and /exec/* of the Engine API: request parsing and streaming; the work is
+// done by the container service.
+import type { Duplex } from 'node:stream';
+import type { Router, Ctx } from '../router.js';
 import type { Daemon } from '../../daemon/daemon.js';
+import { invalid } from '../../daemon/errors.js';
+import { parseFilters } from '../filters.js';
+import { frame } from '../stdcopy.js';
+import { readLogs, readNotSupported } from '../../daemon/containers/logs/index.js';
+import { inspect, pruneCandidates, select, summary } from '../../daemon/containers/views.js';
+import { parseTimestamp } from '../filters.js';
+import type { Live } from '../../daemon/containers/service.js';
+import type { OutputSink, TaskStreams } from '../../runtime/task-io.js';
+import { DetachKeyScanner, parseDetachKeys } from '../../daemon/containers/detach-keys.js';
 
-export function containerRoutes(_r: Router, _d: Daemon): void {}
+const bool = (v: string | null): boolean => v === '1' || v === 'true' || v === 'True';
+const optInt = (v: string | null): number | undefined => (v === null || v === '' ? undefined : Number(v));
+
+/** Output of a task to a hijacked client: raw with a TTY, stdcopy frames otherwise. */
+function clientSink(sock: Duplex, tty: boolean, want: { stdout: boolean; stderr: boolean }, onEnd: () => void): OutputSink {
+  return {
+    write(stream, chunk, resume) {
+      if (!want[stream] || sock.destroyed) return true;
+      const ok = sock.write(tty ? chunk : frame(stream === 'stderr' ? 2 : 1, chunk));
+      if (!ok) sock.once('drain', resume);
+      return ok;
+    },
+    end: onEnd,
+  };
+}
+
+/**
+ * Client input to a task's stdin with backpressure and (with a TTY, as Docker) detach keys; `closeOnEnd` closes
+ * the task's stdin when the client half-closes. Calls `detach` when the keys are typed.
+ */
+function pumpStdin(sock: Duplex, getStdin: () => Promise<TaskStreams | undefined>, keys: Buffer | undefined, closeOnEnd: boolean, detach: () => void): void {
+  const scanner = keys && new DetachKeyScanner(keys);
+  let target: TaskStreams | undefined;
+  let pending: Promise<void> | undefined;
+  const write = (data: Buffer) => {
+    const w = target?.stdin;
+    if (!w || !data.length) return;
+    if (!w.write(data)) { sock.pause(); w.once('drain', () => sock.resume()); }
+  };
+  sock.on('data', (chunk: Buffer) => {
+    const { data, detached } = scanner ? scanner.push(chunk) : { data: chunk, detached: false };
+    if (target) write(data);
+    else {
+      sock.pause();
+      pending = getStdin().then((t) => { target = t; write(data); sock.resume(); });
+    }
+    if (detached) detach();
+  });
+  sock.on('end', () => {
+    void (pending ?? Promise.resolve()).then(() => { if (closeOnEnd) target?.closeStdin(); });
+  });
+}
+
+export function containerRoutes(r: Router, d: Daemon): void {
+  const svc = () => d.containers;
+
+  r.post('/containers/create', async (ctx) => {
+    const body = await ctx.json();
+    ctx.send(201, await svc().create({ name: ctx.query.get('name') ?? undefined, body: body ?? {}, platform: ctx.query.get('platform') ?? undefined }));
+  });
+
+  r.get('/containers/json', async (ctx) => {
+    const list = select(svc(), {
+      all: bool(ctx.query.get('all')), limit: Number(ctx.query.get('limit') ?? 0) || 0, filters: parseFilters(ctx.query.get('filters')),
+    });
+    const withSize = bool(ctx.query.get('size'));
+    ctx.send(200, await Promise.all(list.map((l) => summary(svc(), l, withSize))));
+  });
+
+  r.post('/containers/prune', async (ctx) => {
+    ctx.send(200, await svc().prune(pruneCandidates(svc(), parseFilters(ctx.query.get('filters')))));
+  });
+
+  r.get('/containers/:id/json', async (ctx) => {
+    ctx.send(200, await inspect(svc(), svc().get(ctx.params.id), bool(ctx.query.get('size'))));
+  });
+
+  r.post('/containers/:id/start', async (ctx) => {
+    await svc().start(ctx.params.id);
+    ctx.send(204);
+  });
+
+  r.post('/containers/:id/stop', async (ctx) => {
+    await svc().stop(ctx.params.id, { t: optInt(ctx.query.get('t')), signal: ctx.query.get('signal') ?? undefined });
+    ctx.send(204);
+  });
+
+  r.post('/containers/:id/restart', async (ctx) => {
+    await svc().restart(ctx.params.id, { t: optInt(ctx.query.get('t')), signal: ctx.query.get('signal') ?? undefined });
+    ctx.send(204);
+  });
+
+  r.post('/containers/:id/kill', async (ctx) => {
+    await svc().kill(ctx.params.id, ctx.query.get('signal') ?? undefined);
+    ctx.send(204);
+  });
+
+  r.post('/containers/:id/pause', async (ctx) => { await svc().pause(ctx.params.id); ctx.send(204); });
+  r.post('/containers/:id/unpause', async (ctx) => { await svc().unpause(ctx.params.id); ctx.send(204); });
+
+  r.post('/containers/:id/rename', async (ctx) => {
+    await svc().rename(ctx.params.id, ctx.query.get('name') ?? '');
+    ctx.send(204);
+  });
+
+  r.delete('/containers/:id', async (ctx) => {
+    await svc().remove(ctx.params.id, { force: bool(ctx.query.get('force')), volumes: bool(ctx.query.get('v')) });
+    ctx.send(204);
+  });
+
+  r.post('/containers/:id/wait', async (ctx) => {
+    const res = ctx.res!;
+    const gone = new AbortController();
+    const pending = svc().wait(ctx.params.id, ctx.query.get('condition') ?? 'not-running', gone.signal);
+    // Docker sends the headers at once so clients know the wait is registered.
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.flushHeaders();
+    res.once('close', () => gone.abort());
+    const result = await pending.catch(() => undefined);
+    if (result) res.end(JSON.stringify(result) + '\n');
+  });
+
+  r.get('/containers/:id/top', async (ctx) => {
+    ctx.send(200, await svc().top(ctx.params.id, ctx.query.get('ps_args') ?? ''));
+  });
+
+  r.post('/containers/:id/resize', async (ctx) => {
+    await svc().resize(ctx.params.id, Number(ctx.query.get('h') ?? 0), Number(ctx.query.get('w') ?? 0));
+    ctx.send(200);
+  });
+
+  r.get('/containers/:id/changes', async (ctx) => {
+    const list = await svc().changes(ctx.params.id);
+    ctx.send(200, list.length ? list : null);
+  });
+
+  r.get('/containers/:id/export', async (ctx) => {
+    const tar = await svc().export(ctx.params.id);
+    const res = ctx.res!;
+    res.writeHead(200, { 'Content-Type': 'application/x-tar' });
+    tar.pipe(res);
+    res.once('close', () => tar.destroy());
+  });
+
+  r.get('/containers/:id/logs', async (ctx) => {
+    const l = svc().get(ctx.params.id);
+    const q = ctx.query;
+    const stdout = bool(q.get('stdout'));
+    const stderr = bool(q.get('stderr'));
+    if (!stdout && !stderr) throw invalid('Bad parameters: you must choose at least one stream');
+    if (l.rec.HostConfig.LogConfig?.Type === 'none') throw readNotSupported();
+    const tail = q.get('tail');
+    const tty = !!l.rec.Config.Tty;
+    const res = ctx.res!;
+    res.writeHead(200, { 'Content-Type': tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream' });
+    const gone = new AbortController();
+    res.once('close', () => gone.abort());
+    await readLogs(l.rec.LogPath, {
+      stdout, stderr, timestamps: bool(q.get('timestamps')), tty, follow: bool(q.get('follow')),
+      tail: !tail || tail === 'all' ? 'all' : Number(tail),
+      since: q.get('since') && q.get('since') !== '0' ? parseTimestamp(q.get('since')!) : undefined,
+      until: q.get('until') && q.get('until') !== '0' ? parseTimestamp(q.get('until')!) : undefined,
+    }, res, { signal: gone.signal, finished: () => svc().logsFinished(l) });
+    res.end();
+  });
+
+  r.post('/containers/:id/attach', async (ctx) => attach(ctx, svc().get(ctx.params.id)));
+
+  async function attach(ctx: Ctx, l: Live): Promise<void> {
+    const q = ctx.query;
+    const tty = !!l.rec.Config.Tty;
+    const keys = tty ? parseDetachKeys(q.get('detachKeys') ?? '') : undefined;
+    const want = { stdout: bool(q.get('stdout')), stderr: bool(q.get('stderr')) };
+    const withStdin = bool(q.get('stdin')) && !!l.rec.Config.OpenStdin;
+    const sock = ctx.hijack(tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream');
+    sock.on('error', () => undefined);
+    svc().emit(l, 'attach');
+    if (bool(q.get('logs'))) {
+      await readLogs(l.rec.LogPath, {
+        stdout: want.stdout, stderr: want.stderr, timestamps: false, tail: 'all', follow: false, tty,
+      }, sock, { signal: new AbortController().signal, finished: () => true }).catch(() => undefined);
+    }
+    if (!bool(q.get('stream'))) { sock.end(); return; }
+    const detachOutput = svc().attachOutput(l, clientSink(sock, tty, want, () => sock.end()));
+    sock.once('close', detachOutput);
+    if (withStdin) {
+      pumpStdin(sock, () => svc().stdinOf(l), keys, !!l.rec.Config.StdinOnce, () => { detachOutput(); sock.end(); });
+    } else {
+      sock.resume();
+    }
+  }
+
+  r.post('/containers/:id/exec', async (ctx) => {
+    ctx.send(201, svc().execs.create(ctx.params.id, (await ctx.json()) ?? {}));
+  });
+
+  r.get('/exec/:id/json', (ctx) => ctx.send(200, svc().execs.inspect(ctx.params.id)));
+
+  r.post('/exec/:id/resize', async (ctx) => {
+    await svc().execs.resize(ctx.params.id, Number(ctx.query.get('h') ?? 0), Number(ctx.query.get('w') ?? 0));
+    ctx.send(200);
+  });
+
+  r.post('/exec/:id/start', async (ctx) => {
+    const body = (await ctx.json()) ?? {};
+    const e = svc().execs.checkStartable(ctx.params.id);
+    const tty = body.Tty ?? e.Tty;
+    if (body.Detach) {
+      void svc().execs.start(e.ID, { tty }, () => undefined).catch(() => undefined);
+      ctx.send(200);
+      return;
+    }
+    const sock = ctx.hijack(tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream');
+    sock.on('error', () => undefined);
+    const keys = tty ? parseDetachKeys(e.DetachKeys) : undefined;
+    let detach = () => undefined as void;
+    try {
+      await svc().execs.start(e.ID, { tty }, (streams) => {
+        detach = streams.attach(clientSink(sock, tty, { stdout: e.OpenStdout, stderr: e.OpenStderr }, () => undefined));
+        if (e.OpenStdin) pumpStdin(sock, async () => streams, keys, true, () => { detach(); sock.end(); });
+        else sock.resume();
+      });
+      sock.end();
+    } catch (err) {
+      const msg = Buffer.from(`${(err as Error).message}\r\n`);
+      sock.end(tty ? msg : frame(1, msg));
+    }
+  });
+}

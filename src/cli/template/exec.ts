@@ -2,7 +2,18 @@
 // pipelines passing the previous value as the last argument, range over slices and sorted maps.
 import { builtins, ExecError, type TemplateFunc } from './funcs.js';
 import { parseTemplate, type Node, type Operand, type Pipeline } from './parse.js';
-import { goFormat, GoMap, isTrue } from './values.js';
+import { goFormat, GoMap, isTrue, TYPE_NAME } from './values.js';
+
+/** An execution failure at a template position, formatted like Go's ExecError. */
+class PositionedError extends Error {
+  constructor(
+    readonly pos: number,
+    readonly node: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 interface Scope {
   vars: Array<[string, unknown]>;
@@ -106,10 +117,11 @@ class Executor {
     if (head.t === 'ident') {
       const fn = this.funcs[head.name];
       if (!fn) throw new ExecError(`function "${head.name}" not defined`);
+      const values = args();
       try {
-        return fn(...args());
+        return fn(...values);
       } catch (e) {
-        if (e instanceof ExecError) throw new ExecError(`executing "" at <${head.name}>: ${e.message}`);
+        if (e instanceof ExecError) throw new PositionedError(head.pos, head.name, e.message);
         throw e;
       }
     }
@@ -159,28 +171,36 @@ class Executor {
     let cur = base;
     path.forEach((name, i) => {
       const last = i === path.length - 1;
-      cur = this.field(cur, name, last ? args : undefined, describeOperand(op));
+      try {
+        cur = this.field(cur, name, last ? args : undefined);
+      } catch (e) {
+        if (e instanceof ExecError) throw new PositionedError('pos' in op ? op.pos : 0, describeOperand(op), e.message);
+        throw e;
+      }
     });
     if (!path.length && args) throw new ExecError(`can't give argument to non-function ${describeOperand(op)}`);
     return cur;
   }
 
-  private field(recv: unknown, name: string, args: (() => unknown[]) | undefined, where: string): unknown {
+  private field(recv: unknown, name: string, args: (() => unknown[]) | undefined): unknown {
     if (recv instanceof GoMap) {
-      if (args) throw new ExecError(`executing "" at <${where}>: ${name} is not a method but has arguments`);
+      if (args) throw new ExecError(`${name} is not a method but has arguments`);
       return recv.entries[name];
     }
-    if (recv === null || recv === undefined) {
-      if (recv === null) throw new ExecError(`executing "" at <${where}>: nil pointer evaluating interface {}.${name}`);
-      return undefined;
+    if (recv === undefined) return undefined;
+    if (recv === null) throw new ExecError(`nil pointer evaluating interface {}.${name}`);
+    if (typeof recv === 'object' && !Array.isArray(recv)) {
+      if (name in recv) {
+        const v = (recv as Record<string, unknown>)[name];
+        if (typeof v === 'function') return (v as TemplateFunc).apply(recv, args ? args() : []);
+        if (args) throw new ExecError(`${name} has arguments but cannot be invoked as function`);
+        return v;
+      }
+      const type = (recv as { [TYPE_NAME]?: string })[TYPE_NAME];
+      if (type) throw new ExecError(`can't evaluate field ${name} in type ${type}`);
+      throw new ExecError(`map has no entry for key "${name}"`);
     }
-    if (typeof recv === 'object' && !Array.isArray(recv) && name in (recv as object)) {
-      const v = (recv as Record<string, unknown>)[name];
-      if (typeof v === 'function') return (v as TemplateFunc).apply(recv, args ? args() : []);
-      if (args) throw new ExecError(`executing "" at <${where}>: ${name} has arguments but cannot be invoked as function`);
-      return v;
-    }
-    throw new ExecError(`executing "" at <${where}>: can't evaluate field ${name} in type ${typeName(recv)}`);
+    throw new ExecError(`can't evaluate field ${name} in type ${typeName(recv)}`);
   }
 }
 
@@ -194,7 +214,7 @@ function typeName(v: unknown): string {
 
 export class Template {
   private readonly nodes: Node[];
-  constructor(source: string) {
+  constructor(private readonly source: string) {
     this.nodes = parseTemplate(source);
   }
 
@@ -202,10 +222,13 @@ export class Template {
     try {
       return new Executor(funcs).run(this.nodes, data);
     } catch (e) {
-      if (e instanceof ExecError) {
-        const msg = e.message.startsWith('executing') ? e.message : `executing "" at <>: ${e.message}`;
-        throw new ExecError(`template: :1:0: ${msg}`);
+      if (e instanceof PositionedError) {
+        const before = this.source.slice(0, e.pos);
+        const line = before.split('\n').length;
+        const col = e.pos - (before.lastIndexOf('\n') + 1);
+        throw new ExecError(`template: :${line}:${col}: executing "" at <${e.node}>: ${e.message}`);
       }
+      if (e instanceof ExecError) throw new ExecError(`template: :1: executing "": ${e.message}`);
       throw e;
     }
   }

@@ -17,9 +17,9 @@ export interface Pipeline {
 
 export type Operand =
   | { t: 'dot' }
-  | { t: 'field'; recv?: Operand; path: string[] }
-  | { t: 'var'; name: string; path: string[] }
-  | { t: 'ident'; name: string }
+  | { t: 'field'; path: string[]; pos: number }
+  | { t: 'var'; name: string; path: string[]; pos: number }
+  | { t: 'ident'; name: string; pos: number }
   | { t: 'string'; value: string }
   | { t: 'number'; value: number; text: string }
   | { t: 'bool'; value: boolean }
@@ -28,15 +28,16 @@ export type Operand =
 
 export class TemplateError extends Error {}
 
-type Tok =
-  | { k: 'field'; v: string }
+type Tok = (
+  | { k: 'field'; v: string; chained?: boolean }
   | { k: 'var'; v: string }
   | { k: 'ident'; v: string }
   | { k: 'string'; v: string }
   | { k: 'number'; v: string }
   | { k: 'char'; v: string }
   | { k: 'dot' }
-  | { k: 'op'; v: '(' | ')' | '|' | ':=' | '=' | ',' };
+  | { k: 'op'; v: '(' | ')' | '|' | ':=' | '=' | ',' }
+) & { pos?: number };
 
 function unquote(raw: string): string {
   if (raw.startsWith('`')) return raw.slice(1, -1);
@@ -47,27 +48,31 @@ function unquote(raw: string): string {
   }
 }
 
-function lexAction(src: string, name: string): Tok[] {
+function lexAction(src: string, name: string, base = 0): Tok[] {
   const toks: Tok[] = [];
+  let tokStart = 0;
+  const push = (t: Tok) => toks.push({ ...t, pos: base + tokStart });
   let i = 0;
   while (i < src.length) {
     const c = src[i];
+    tokStart = i;
+
     if (/\s/.test(c)) {
       i++;
       continue;
     }
     if (c === '(' || c === ')' || c === '|' || c === ',') {
-      toks.push({ k: 'op', v: c });
+      push({ k: 'op', v: c });
       i++;
       continue;
     }
     if (src.startsWith(':=', i)) {
-      toks.push({ k: 'op', v: ':=' });
+      push({ k: 'op', v: ':=' });
       i += 2;
       continue;
     }
     if (c === '=') {
-      toks.push({ k: 'op', v: '=' });
+      push({ k: 'op', v: '=' });
       i++;
       continue;
     }
@@ -75,14 +80,14 @@ function lexAction(src: string, name: string): Tok[] {
       let j = i + 1;
       while (j < src.length && src[j] !== c) j += c === '"' && src[j] === '\\' ? 2 : 1;
       if (j >= src.length) throw new TemplateError(`template: ${name}:1: unterminated quoted string`);
-      toks.push({ k: 'string', v: unquote(src.slice(i, j + 1)) });
+      push({ k: 'string', v: unquote(src.slice(i, j + 1)) });
       i = j + 1;
       continue;
     }
     if (c === "'") {
       const m = /^'(\\.|[^'])'/.exec(src.slice(i));
       if (!m) throw new TemplateError(`template: ${name}:1: unterminated character constant`);
-      toks.push({ k: 'char', v: m[1] });
+      push({ k: 'char', v: m[1] });
       i += m[0].length;
       continue;
     }
@@ -90,25 +95,25 @@ function lexAction(src: string, name: string): Tok[] {
       const m = /^[.$][A-Za-z0-9_]*/.exec(src.slice(i))!;
       const word = m[0];
       i += word.length;
-      if (c === '$') toks.push({ k: 'var', v: word });
+      if (c === '$') push({ k: 'var', v: word });
       else if (word === '.') {
         if (/[0-9]/.test(src[i] ?? '')) {
           const n = /^[0-9]+/.exec(src.slice(i))![0];
-          toks.push({ k: 'number', v: `.${n}` });
+          push({ k: 'number', v: `.${n}` });
           i += n.length;
-        } else toks.push({ k: 'dot' });
-      } else toks.push({ k: 'field', v: word.slice(1) });
+        } else push({ k: 'dot' });
+      } else push({ k: 'field', v: word.slice(1), chained: i - word.length > 0 && /[A-Za-z0-9_)$]/.test(src[i - word.length - 1]) });
       continue;
     }
     const num = /^[+-]?(0x[0-9a-fA-F]+|\d+(\.\d*)?([eE][+-]?\d+)?)/.exec(src.slice(i));
     if (num && /[0-9+-]/.test(c)) {
-      toks.push({ k: 'number', v: num[0] });
+      push({ k: 'number', v: num[0] });
       i += num[0].length;
       continue;
     }
     const id = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i));
     if (id) {
-      toks.push({ k: 'ident', v: id[0] });
+      push({ k: 'ident', v: id[0] });
       i += id[0].length;
       continue;
     }
@@ -120,6 +125,7 @@ function lexAction(src: string, name: string): Tok[] {
 interface RawItem {
   kind: 'text' | 'action';
   text: string;
+  offset: number;
 }
 
 function splitSource(src: string, name: string): RawItem[] {
@@ -131,7 +137,7 @@ function splitSource(src: string, name: string): RawItem[] {
     let text = open < 0 ? src.slice(pos) : src.slice(pos, open);
     if (trimNextText) text = text.replace(/^\s+/, '');
     if (open < 0) {
-      if (text) items.push({ kind: 'text', text });
+      if (text) items.push({ kind: 'text', text, offset: pos });
       break;
     }
     let inner = open + 2;
@@ -139,7 +145,7 @@ function splitSource(src: string, name: string): RawItem[] {
       text = text.replace(/\s+$/, '');
       inner += 2;
     }
-    if (text) items.push({ kind: 'text', text });
+    if (text) items.push({ kind: 'text', text, offset: pos });
     // Find the closing delimiter, skipping quoted strings.
     let j = inner;
     let quote = '';
@@ -158,7 +164,7 @@ function splitSource(src: string, name: string): RawItem[] {
       body = body.slice(0, -2);
       trimNextText = true;
     }
-    items.push({ kind: 'action', text: body });
+    items.push({ kind: 'action', text: body, offset: inner });
     pos = j + 2;
   }
   return items;
@@ -186,7 +192,8 @@ class Parser {
       }
       const body = item.text.trim();
       if (body.startsWith('/*')) continue;
-      const toks = lexAction(body, this.name);
+      const lead = item.text.length - item.text.trimStart().length;
+      const toks = lexAction(body, this.name, item.offset + lead);
       const head = toks[0];
       if (!head) this.fail('missing value for command');
       if (head.k === 'ident' && (head.v === 'end' || head.v === 'else')) {
@@ -279,7 +286,7 @@ class PipeParser {
 
   private fieldChain(): string[] {
     const path: string[] = [];
-    while (this.peek()?.k === 'field') path.push((this.toks[this.p++] as { v: string }).v);
+    while (this.peek()?.k === 'field' && (this.peek() as { chained?: boolean }).chained) path.push((this.toks[this.p++] as { v: string }).v);
     return path;
   }
 
@@ -289,9 +296,9 @@ class PipeParser {
       case 'dot':
         return { t: 'dot' };
       case 'field':
-        return { t: 'field', path: [t.v, ...this.fieldChain()] };
+        return { t: 'field', path: [t.v, ...this.fieldChain()], pos: t.pos ?? 0 };
       case 'var':
-        return { t: 'var', name: t.v, path: this.fieldChain() };
+        return { t: 'var', name: t.v, path: this.fieldChain(), pos: t.pos ?? 0 };
       case 'string':
         return { t: 'string', value: t.v };
       case 'char':
@@ -301,7 +308,7 @@ class PipeParser {
       case 'ident':
         if (t.v === 'true' || t.v === 'false') return { t: 'bool', value: t.v === 'true' };
         if (t.v === 'nil') return { t: 'nil' };
-        return { t: 'ident', name: t.v };
+        return { t: 'ident', name: t.v, pos: t.pos ?? 0 };
       case 'op':
         if (t.v === '(') {
           const pipe = this.pipeline(false, ')');

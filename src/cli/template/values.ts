@@ -8,6 +8,9 @@ export class GoMap {
   }
 }
 
+/** Go type name of a formatter context, for "can't evaluate field" errors. */
+export const TYPE_NAME = Symbol('typeName');
+
 /** Objects with this method marshal themselves for {{json .}} (docker's formatter contexts). */
 export const MARSHAL = Symbol('marshal');
 
@@ -15,7 +18,7 @@ export const MARSHAL = Symbol('marshal');
 const MAP_KEYS = new Set([
   'Labels', 'Options', 'Networks', 'Ports', 'ExposedPorts', 'Volumes', 'Annotations', 'DriverOpts',
   'Sysctls', 'StorageOpt', 'Tmpfs', 'Data', 'Containers', 'Status', 'Config:LogConfig', 'Aux',
-  'Plugins:Status', 'RegistryConfig:IndexConfigs', 'Runtimes', 'DriverStatus', 'Mirrors',
+  'Plugins:Status', 'RegistryConfig:IndexConfigs', 'Runtimes', 'Details', 'ClientInfo',
 ]);
 /** Keys whose nil value Go prints as an empty slice. */
 const SLICE_KEYS = new Set([

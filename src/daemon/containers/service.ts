@@ -1,10 +1,714 @@
-// Container service (owned by the containers work).
+// The container service: records and their lifecycle on containerd (create, start, stop,
+// kill, pause, wait, remove, rename, restart policies) and reconciliation after a berthd
+// restart. Views (inspect, list) live in views.ts, task stdio in runtime/task-io.ts, exec in exec.ts.
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { rmSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Daemon } from '../daemon.js';
+import { conflict, invalid, notFound, notModified, EngineError } from '../errors.js';
+import { GrpcStatus, isGrpcCode, anyJson, OCI_SPEC_TYPE, type GrpcError } from '../../runtime/containerd-client.js';
+import { FifoPool } from '../../runtime/fifo-pool.js';
+import { makeFifos, removeFifos, TaskStreams, type OutputSink, type StdioPaths } from '../../runtime/task-io.js';
+import { layerDirs, type Mount } from '../../runtime/snapshot-layers.js';
+import { buildSpec } from '../../runtime/oci-spec.js';
+import { resolveUser } from '../../runtime/rootfs-user.js';
+import type { NetworkRequest, NetworkState } from '../../network/service.js';
+import { createLogger, validateLogConfig, type Logger } from './logs/index.js';
+import { generateName, normalizeName } from './names.js';
+import { initialState, RecordStore, rfc3339Nano, ZERO_TIME, type ContainerRecord } from './record.js';
+import { commandOf, mergeEnv, mergeImageConfig, validateHostConfig, withHostDefaults, DEFAULT_PATH } from './create-config.js';
+import { parseSignal } from './signals.js';
+import { stateWord } from './status.js';
+import { ExecService } from './exec.js';
+import { changes, exportRootfs, sizes, type Change } from './fs-views.js';
+import { top } from './top.js';
+import { summary } from './views.js';
+import type { Readable } from 'node:stream';
+
+export const SNAPSHOTTER = 'overlayfs';
+const RUNTIME = 'io.containerd.runc.v2';
+const SIGKILL = 9;
+const SIGTERM = 15;
+
+export interface ExitInfo { code: number; at: string; oom?: boolean }
+
+/** A container in memory: its record plus whatever is live while it runs. */
+export interface Live {
+  rec: ContainerRecord;
+  streams?: TaskStreams;
+  logger?: Logger;
+  spec?: Record<string, any>;
+  /** Attached clients; they follow the container across a start. */
+  attachers: Set<OutputSink>;
+  /** Emits 'exit' (ExitInfo), 'removed', 'start'. */
+  bus: EventEmitter;
+  /** Resolves when the current exit has been fully processed. */
+  exitDone?: Promise<void>;
+  restartTimer?: NodeJS.Timeout;
+  lock: Promise<unknown>;
+}
+
+export interface CreateRequest { name?: string; body: Record<string, any>; platform?: string }
+
+function grpcMessage(err: unknown): string {
+  return (err as GrpcError).details || (err as Error).message;
+}
+
+/** The exit status dockerd reports when a task cannot be created (as `docker run` exits). */
+function startFailureCode(message: string): number {
+  if (/executable file not found|no such file or directory/.test(message)) return 127;
+  if (/permission denied|not a directory|is a directory/.test(message)) return 126;
+  return 125;
+}
 
 export class ContainerService {
-  constructor(readonly d: Daemon) {}
-  async init(): Promise<void> {}
-  async shutdown(): Promise<void> {}
-  counts() { return { total: 0, running: 0, paused: 0, stopped: 0 }; }
-  async df(): Promise<unknown[]> { return []; }
+  readonly store: RecordStore;
+  readonly execs: ExecService;
+  readonly fifos: FifoPool;
+  private readonly live = new Map<string, Live>();
+  private readonly names = new Map<string, string>();
+  private accepting = true;
+
+  constructor(readonly d: Daemon) {
+    this.store = new RecordStore(d.path('containers'));
+    this.fifos = new FifoPool(d.runPath('fifo', '.pool'));
+    this.execs = new ExecService(this);
+  }
+
+  // ---- registry -------------------------------------------------------------------------
+
+  all(): Live[] { return [...this.live.values()]; }
+
+  /** By full id, by name, or by a unique id prefix (Docker's order). */
+  get(ref: string): Live {
+    const byId = this.live.get(ref);
+    if (byId) return byId;
+    const byName = this.names.get(ref.startsWith('/') ? ref : `/${ref}`);
+    if (byName) return this.live.get(byName)!;
+    if (/^[0-9a-f]+$/.test(ref)) {
+      const hits = [...this.live.keys()].filter((id) => id.startsWith(ref));
+      if (hits.length === 1) return this.live.get(hits[0])!;
+      if (hits.length > 1) throw invalid(`Multiple IDs found with provided prefix: ${ref}`);
+    }
+    throw notFound(`No such container: ${ref}`);
+  }
+
+  private register(rec: ContainerRecord): Live {
+    const l: Live = { rec, attachers: new Set(), bus: new EventEmitter(), lock: Promise.resolve() };
+    l.bus.setMaxListeners(0);
+    this.live.set(rec.ID, l);
+    this.names.set(rec.Name, rec.ID);
+    return l;
+  }
+
+  /** Runs `fn` after every earlier locked operation on the container finished. */
+  private locked<T>(l: Live, fn: () => Promise<T>): Promise<T> {
+    const next = l.lock.then(fn, fn);
+    l.lock = next.catch(() => undefined);
+    return next;
+  }
+
+  save(l: Live): void {
+    l.rec.State.Status = stateWord(l.rec);
+    this.store.saveState(l.rec);
+  }
+
+  emit(l: Live, action: string, extra: Record<string, string> = {}): void {
+    this.d.events.emit('container', action, l.rec.ID, {
+      ...(l.rec.Config.Labels ?? {}), image: l.rec.ImageRef, name: l.rec.Name.slice(1), ...extra,
+    });
+  }
+
+  counts() {
+    let running = 0; let paused = 0;
+    for (const l of this.live.values()) {
+      if (l.rec.State.Running && l.rec.State.Paused) paused++;
+      else if (l.rec.State.Running) running++;
+    }
+    return { total: this.live.size, running, paused, stopped: this.live.size - running - paused };
+  }
+
+  imageUsers(imageId: string): { id: string; running: boolean }[] {
+    return this.all().filter((l) => l.rec.Image === imageId).map((l) => ({ id: l.rec.ID, running: l.rec.State.Running }));
+  }
+
+  networkRequest(rec: ContainerRecord): NetworkRequest {
+    const c = rec.Config; const h = rec.HostConfig;
+    return {
+      containerId: rec.ID, name: rec.Name.slice(1), hostname: c.Hostname, domainname: c.Domainname ?? '',
+      networkMode: h.NetworkMode || 'default', portBindings: h.PortBindings ?? {}, publishAllPorts: !!h.PublishAllPorts,
+      exposedPorts: c.ExposedPorts ?? {}, dns: h.Dns ?? [], dnsSearch: h.DnsSearch ?? [], dnsOptions: h.DnsOptions ?? [],
+      extraHosts: h.ExtraHosts ?? [], macAddress: c.MacAddress || undefined, links: h.Links ?? undefined,
+    };
+  }
+
+  async mounts(id: string): Promise<Mount[]> {
+    const r = await this.d.containerd.snapshots.Mounts({ snapshotter: SNAPSHOTTER, key: id });
+    return r.mounts;
+  }
+
+  // ---- create ---------------------------------------------------------------------------
+
+  async create(req: CreateRequest): Promise<{ Id: string; Warnings: string[] }> {
+    if (!this.accepting) throw new EngineError(503, 'daemon is shutting down');
+    const body = req.body;
+    if (!body || typeof body !== 'object' || !body.Image && !body.Cmd && !body.Entrypoint && Object.keys(body).length === 0) {
+      throw invalid('Config cannot be empty in order to create a container');
+    }
+    const { HostConfig: rawHost, NetworkingConfig, ...rawConfig } = body;
+    let name = req.name ? normalizeName(req.name) : '';
+    if (name) this.checkNameFree(name);
+    const hostConfig = withHostDefaults(rawHost, this.d.config.runtime);
+    validateHostConfig(hostConfig);
+    if (!hostConfig.LogConfig?.Type) hostConfig.LogConfig = { Type: this.d.config.logDriver, Config: { ...this.d.config.logOpts, ...(hostConfig.LogConfig?.Config ?? {}) } };
+    validateLogConfig(hostConfig.LogConfig.Type, hostConfig.LogConfig.Config ?? {});
+    if (!rawConfig.Image) throw invalid('Config cannot be empty in order to create a container');
+    const image = await this.d.images.resolve(rawConfig.Image);
+    const config = mergeImageConfig(rawConfig, image);
+    const id = randomBytes(32).toString('hex');
+    if (!config.Hostname) config.Hostname = id.slice(0, 12);
+    if (!name) {
+      for (let i = 0; !name || this.names.has(name); i++) name = `/${generateName(i)}`;
+    }
+    this.checkNameFree(name);
+    const dir = this.store.dir(id);
+    const { path, args } = commandOf(config);
+    const rec: ContainerRecord = {
+      ID: id, Created: rfc3339Nano(), Path: path, Args: args, Config: config, HostConfig: hostConfig,
+      NetworkingConfig: NetworkingConfig ?? null, State: initialState(), Image: image.id, ImageRef: rawConfig.Image,
+      Name: name, RestartCount: 0, Driver: SNAPSHOTTER, Platform: 'linux', MountLabel: '', ProcessLabel: '',
+      AppArmorProfile: '', ExecIDs: null, LogPath: join(dir, `${id}-json.log`), ResolvConfPath: '', HostnamePath: '',
+      HostsPath: '', HasBeenStartedBefore: false, HasBeenManuallyStopped: false,
+    };
+    this.names.set(name, id);
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o710 });
+      await this.d.containerd.snapshots.Prepare({
+        snapshotter: SNAPSHOTTER, key: id, parent: image.chainIds.at(-1) ?? '',
+        labels: { 'containerd.io/gc.root': rec.Created },
+      });
+      const etc = await this.d.networks.writeEtcFiles(dir, this.networkRequest(rec));
+      rec.HostsPath = etc.hostsPath; rec.HostnamePath = etc.hostnamePath; rec.ResolvConfPath = etc.resolvConfPath;
+      this.store.save(rec);
+    } catch (err) {
+      this.names.delete(name);
+      await this.d.containerd.snapshots.Remove({ snapshotter: SNAPSHOTTER, key: id }).catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
+    const l = this.register(rec);
+    this.emit(l, 'create');
+    return { Id: id, Warnings: [] };
+  }
+
+  private checkNameFree(name: string): void {
+    const owner = this.names.get(name);
+    if (owner) {
+      throw conflict(`Conflict. The container name "${name}" is already in use by container "${owner}". You have to remove (or rename) that container to be able to reuse that name.`);
+    }
+  }
+
+  // ---- start ----------------------------------------------------------------------------
+
+  async start(ref: string): Promise<void> {
+    const l = this.get(ref);
+    await this.locked(l, async () => {
+      if (l.rec.State.Running) throw notModified();
+      if (l.rec.State.RemovalInProgress || l.rec.State.Dead) throw conflict(`container is marked for removal and cannot be started`);
+      clearTimeout(l.restartTimer);
+      await this.startTask(l);
+    });
+  }
+
+  /** Creates and starts the containerd task; on failure records the exit status dockerd would. */
+  private async startTask(l: Live): Promise<void> {
+    const rec = l.rec;
+    const c = rec.Config;
+    const cd = this.d.containerd;
+    const netReq = this.networkRequest(rec);
+    const fifoDir = this.d.runPath('fifo', rec.ID);
+    let streams: TaskStreams | undefined;
+    let logger: Logger | undefined;
+    let created = false;
+    let netState: NetworkState | undefined;
+    try {
+      const [mounts, prepared] = await Promise.all([this.mounts(rec.ID), this.d.networks.prepare(netReq)]);
+      const layers = layerDirs(mounts);
+      const user = await resolveUser(layers, c.User ?? '', rec.HostConfig.GroupAdd ?? []);
+      const env = mergeEnv([`PATH=${DEFAULT_PATH}`, `HOSTNAME=${c.Hostname}`, ...(c.Tty ? ['TERM=xterm'] : [])], c.Env ?? []);
+      const spec = buildSpec({
+        id: rec.ID, hostname: c.Hostname, domainname: c.Domainname ?? '', args: [rec.Path, ...rec.Args], env,
+        cwd: c.WorkingDir || '/', user, tty: !!c.Tty, openStdin: !!c.OpenStdin, netns: prepared.netns,
+        etcFiles: { hosts: rec.HostsPath, hostname: rec.HostnamePath, resolvConf: rec.ResolvConfPath },
+        hostConfig: rec.HostConfig, cgroupsPath: `/berth/${rec.ID}`,
+      } as Parameters<typeof buildSpec>[0]) as Record<string, any>;
+      const paths = await makeFifos(this.fifos, fifoDir, { stdin: !!c.OpenStdin, tty: !!c.Tty });
+      streams = new TaskStreams(paths);
+      logger = this.newLogger(rec);
+      const log = logger;
+      streams.attach({ write: (stream, chunk) => { log.write(stream, chunk); return true; }, end: () => undefined });
+      for (const sink of l.attachers) streams.attach(sink);
+      await this.createContainerdObject(rec, spec);
+      created = true;
+      const task = await cd.tasks.Create({
+        container_id: rec.ID, rootfs: mounts, stdin: paths.stdin, stdout: paths.stdout, stderr: paths.stderr, terminal: paths.terminal,
+      });
+      if (prepared.netns !== 'host') {
+        netState = await this.d.networks.attach(netReq, task.pid);
+        rec.NetworkState = netState;
+        await this.d.networks.writeEtcFiles(this.store.dir(rec.ID), netReq, netState);
+      }
+      const exited = cd.tasks.Wait({ container_id: rec.ID });
+      await cd.tasks.Start({ container_id: rec.ID });
+      streams.started(() => cd.tasks.CloseIO({ container_id: rec.ID, exec_id: '', stdin: true }));
+      l.streams = streams; l.logger = logger; l.spec = spec;
+      l.attachers.clear();
+      Object.assign(rec.State, {
+        Running: true, Paused: false, Restarting: false, OOMKilled: false, Dead: false, Pid: task.pid, ExitCode: 0, Error: '',
+        StartedAt: rfc3339Nano(), FinishedAt: rec.HasBeenStartedBefore ? rec.State.FinishedAt : ZERO_TIME,
+      });
+      rec.HasBeenStartedBefore = true;
+      rec.HasBeenManuallyStopped = false;
+      this.save(l);
+      this.emit(l, 'start');
+      l.bus.emit('start');
+      this.watchExit(l, exited);
+    } catch (err) {
+      streams?.close();
+      await logger?.close().catch(() => undefined);
+      if (created) {
+        await cd.tasks.Delete({ container_id: rec.ID }).catch(() => undefined);
+        await cd.containers.Delete({ id: rec.ID }).catch(() => undefined);
+      }
+      if (netState) await this.d.networks.detach(rec.ID, netState).catch(() => undefined);
+      rec.NetworkState = undefined;
+      if (err instanceof EngineError) throw err;
+      const message = grpcMessage(err);
+      const code = startFailureCode(message);
+      rec.State.ExitCode = code;
+      rec.State.Error = message;
+      this.save(l);
+      this.emit(l, 'die', { exitCode: String(code) });
+      l.bus.emit('exit', { code, at: rfc3339Nano() } satisfies ExitInfo);
+      if (rec.HostConfig.AutoRemove) void this.removeRecord(l);
+      throw code === 125 ? new EngineError(500, message) : invalid(message);
+    }
+  }
+
+  private newLogger(rec: ContainerRecord): Logger {
+    const lc = rec.HostConfig.LogConfig;
+    return createLogger(lc.Type, lc.Config ?? {}, rec.LogPath, {
+      id: rec.ID, name: rec.Name, imageId: rec.Image, imageName: rec.ImageRef, labels: rec.Config.Labels ?? {}, env: rec.Config.Env ?? [],
+    });
+  }
+
+  private async createContainerdObject(rec: ContainerRecord, spec: object): Promise<void> {
+    const container = {
+      id: rec.ID, image: rec.ImageRef, runtime: { name: RUNTIME }, spec: anyJson(OCI_SPEC_TYPE, spec),
+      snapshotter: SNAPSHOTTER, snapshot_key: rec.ID, labels: { 'berth.name': rec.Name.slice(1) },
+    };
+    try {
+      await this.d.containerd.containers.Create({ container });
+    } catch (err) {
+      if (!isGrpcCode(err, GrpcStatus.ALREADY_EXISTS)) throw err;
+      await this.d.containerd.tasks.Delete({ container_id: rec.ID }).catch(() => undefined);
+      await this.d.containerd.containers.Delete({ id: rec.ID });
+      await this.d.containerd.containers.Create({ container });
+    }
+  }
+
+  // ---- exit -----------------------------------------------------------------------------
+
+  private watchExit(l: Live, exited: Promise<any>): void {
+    exited.then(
+      (r) => this.handleExit(l, { code: r.exit_status, at: timestampOf(r.exited_at) }),
+      (err) => {
+        console.error(`berthd: wait ${l.rec.ID.slice(0, 12)}: ${grpcMessage(err)}`);
+        return this.handleExit(l, { code: 255, at: rfc3339Nano() });
+      },
+    );
+  }
+
+  /** Everything that follows a task's exit; idempotent per task. */
+  private handleExit(l: Live, exit: ExitInfo): Promise<void> {
+    if (l.exitDone) return l.exitDone;
+    l.exitDone = (async () => {
+      const rec = l.rec;
+      const cd = this.d.containerd;
+      const netState = rec.NetworkState as NetworkState | undefined;
+      rec.NetworkState = undefined;
+      await Promise.all([
+        (async () => {
+          await l.streams?.drained(2000);
+          l.streams?.close();
+          await l.logger?.close().catch(() => undefined);
+          l.streams = undefined; l.logger = undefined; l.spec = undefined;
+        })(),
+        (async () => {
+          await cd.tasks.Delete({ container_id: rec.ID }).catch(() => undefined);
+          await cd.containers.Delete({ id: rec.ID }).catch(() => undefined);
+        })(),
+        netState && this.d.networks.detach(rec.ID, netState).catch((err) => console.error(`berthd: network detach ${rec.ID.slice(0, 12)}: ${err.message}`)),
+      ]);
+      this.execs.containerExited(rec.ID);
+      removeFifos(this.d.runPath('fifo', rec.ID));
+      Object.assign(rec.State, { Running: false, Paused: false, Pid: 0, ExitCode: exit.code, FinishedAt: exit.at, OOMKilled: !!exit.oom });
+      const restart = this.shouldRestart(rec, exit.code);
+      if (restart) rec.State.Restarting = true;
+      this.save(l);
+      this.emit(l, 'die', { exitCode: String(exit.code), execDuration: String(Math.max(0, Math.round((Date.parse(exit.at) - Date.parse(rec.State.StartedAt)) / 1000))) });
+      l.bus.emit('exit', exit);
+      if (rec.HostConfig.AutoRemove) await this.removeRecord(l);
+      else if (restart) this.scheduleRestart(l);
+    })().finally(() => { l.exitDone = undefined; });
+    return l.exitDone;
+  }
+
+  private shouldRestart(rec: ContainerRecord, code: number): boolean {
+    if (rec.HasBeenManuallyStopped || !this.accepting) return false;
+    const p = rec.HostConfig.RestartPolicy ?? {};
+    switch (p.Name) {
+      case 'always': case 'unless-stopped': return true;
+      case 'on-failure': return code !== 0 && (!p.MaximumRetryCount || rec.RestartCount < p.MaximumRetryCount);
+      default: return false;
+    }
+  }
+
+  private scheduleRestart(l: Live): void {
+    const delay = Math.min(100 * 2 ** Math.min(l.rec.RestartCount, 10), 60_000);
+    l.restartTimer = setTimeout(() => {
+      void this.locked(l, async () => {
+        if (!l.rec.State.Restarting || !this.live.has(l.rec.ID)) return;
+        l.rec.RestartCount++;
+        l.rec.State.Restarting = false;
+        try {
+          await this.startTask(l);
+          this.emit(l, 'restart');
+        } catch (err) {
+          console.error(`berthd: restarting ${l.rec.ID.slice(0, 12)}: ${(err as Error).message}`);
+        }
+      });
+    }, delay);
+  }
+
+  // ---- signals, stop, pause ---------------------------------------------------------------
+
+  private requireRunning(l: Live, prefix = ''): void {
+    if (!l.rec.State.Running) throw conflict(`${prefix}Container ${l.rec.ID} is not running`);
+  }
+
+  async kill(ref: string, signal?: string): Promise<void> {
+    const l = this.get(ref);
+    const sig = signal ? parseSignal(signal) : SIGKILL;
+    this.requireRunning(l, `Cannot kill container: ${ref}: `);
+    if (l.rec.State.Paused && sig !== SIGKILL) throw conflict(`Cannot kill container: ${ref}: Container ${l.rec.ID} is paused. Unpause the container before stopping or killing`);
+    l.rec.HasBeenManuallyStopped = true;
+    this.save(l);
+    await this.signal(l, sig);
+  }
+
+  private async signal(l: Live, sig: number): Promise<void> {
+    this.emit(l, 'kill', { signal: String(sig) });
+    try {
+      await this.d.containerd.tasks.Kill({ container_id: l.rec.ID, exec_id: '', signal: sig, all: false });
+    } catch (err) {
+      if (!isGrpcCode(err, GrpcStatus.NOT_FOUND)) throw err;
+    }
+  }
+
+  /** Resolves with the next exit, or after `ms` with undefined. */
+  private nextExit(l: Live, ms: number): Promise<ExitInfo | undefined> {
+    return new Promise((resolve) => {
+      const done = (e?: ExitInfo) => { clearTimeout(t); l.bus.off('exit', done); resolve(e); };
+      const t = ms >= 0 ? setTimeout(() => done(undefined), ms) : undefined;
+      l.bus.on('exit', done);
+    });
+  }
+
+  async stop(ref: string, opts: { t?: number; signal?: string } = {}): Promise<void> {
+    const l = this.get(ref);
+    if (!l.rec.State.Running) {
+      if (l.rec.State.Restarting) { this.cancelRestart(l); return; }
+      throw notModified();
+    }
+    l.rec.HasBeenManuallyStopped = true;
+    this.save(l);
+    await this.stopTask(l, opts);
+    this.emit(l, 'stop');
+  }
+
+  private cancelRestart(l: Live): void {
+    clearTimeout(l.restartTimer);
+    l.rec.State.Restarting = false;
+    l.rec.HasBeenManuallyStopped = true;
+    this.save(l);
+  }
+
+  private async stopTask(l: Live, opts: { t?: number; signal?: string }): Promise<void> {
+    const sig = parseSignal(opts.signal || l.rec.Config.StopSignal || 'SIGTERM');
+    const timeout = opts.t ?? l.rec.Config.StopTimeout ?? 10;
+    const exited = this.nextExit(l, timeout < 0 ? -1 : timeout * 1000);
+    if (l.rec.State.Paused && sig !== SIGKILL) {
+      await this.d.containerd.tasks.Resume({ container_id: l.rec.ID }).catch(() => undefined);
+    }
+    await this.signal(l, sig);
+    if (await exited) return;
+    const killed = this.nextExit(l, 30_000);
+    await this.signal(l, SIGKILL);
+    await killed;
+  }
+
+  async restart(ref: string, opts: { t?: number; signal?: string } = {}): Promise<void> {
+    const l = this.get(ref);
+    await this.locked(l, async () => {
+      if (l.rec.State.Running) {
+        l.rec.HasBeenManuallyStopped = true;
+        await this.stopTask(l, opts);
+        await l.exitDone;
+        this.emit(l, 'stop');
+      }
+      clearTimeout(l.restartTimer);
+      l.rec.State.Restarting = false;
+      await this.startTask(l);
+      this.emit(l, 'restart');
+    });
+  }
+
+  async pause(ref: string): Promise<void> {
+    const l = this.get(ref);
+    this.requireRunning(l);
+    if (l.rec.State.Paused) throw conflict(`Container ${l.rec.ID} is already paused`);
+    await this.d.containerd.tasks.Pause({ container_id: l.rec.ID });
+    l.rec.State.Paused = true;
+    this.save(l);
+    this.emit(l, 'pause');
+  }
+
+  async unpause(ref: string): Promise<void> {
+    const l = this.get(ref);
+    if (!l.rec.State.Paused) throw conflict(`Container ${l.rec.ID} is not paused`);
+    await this.d.containerd.tasks.Resume({ container_id: l.rec.ID });
+    l.rec.State.Paused = false;
+    this.save(l);
+    this.emit(l, 'unpause');
+  }
+
+  // ---- wait -----------------------------------------------------------------------------
+
+  async wait(ref: string, condition = 'not-running', gone?: AbortSignal): Promise<{ StatusCode: number; Error: { Message: string } | null }> {
+    const l = this.get(ref);
+    if (!['not-running', 'next-exit', 'removed', ''].includes(condition)) throw invalid(`invalid condition: "${condition}"`);
+    const result = (code: number) => ({ StatusCode: code, Error: null });
+    if ((condition === 'not-running' || condition === '') && !l.rec.State.Running && !l.rec.State.Restarting) return result(l.rec.State.ExitCode);
+    return new Promise((resolve, reject) => {
+      const event = condition === 'removed' ? 'removed' : 'exit';
+      const done = () => { l.bus.off(event, done); gone?.removeEventListener('abort', abort); resolve(result(l.rec.State.ExitCode)); };
+      const abort = () => { l.bus.off(event, done); reject(new Error('client went away')); };
+      l.bus.on(event, done);
+      gone?.addEventListener('abort', abort);
+    });
+  }
+
+  // ---- remove, rename ---------------------------------------------------------------------
+
+  async remove(ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+    const l = this.get(ref);
+    if (l.rec.State.Running || l.rec.State.Restarting) {
+      if (!opts.force) {
+        if (l.rec.State.Paused) throw conflict(`cannot remove container "${l.rec.Name}": container is paused and must be unpaused first`);
+        throw conflict(`You cannot remove a running container ${l.rec.ID}. Stop the container before attempting removal or force remove`);
+      }
+      clearTimeout(l.restartTimer);
+      l.rec.HasBeenManuallyStopped = true;
+      if (l.rec.State.Running) {
+        const exited = this.nextExit(l, 30_000);
+        await this.signal(l, SIGKILL);
+        await exited;
+        await l.exitDone;
+      }
+    }
+    if (!this.live.has(l.rec.ID)) return;
+    if (l.rec.State.RemovalInProgress) {
+      if (!opts.force) throw conflict(`removal of container ${ref} is already in progress`);
+      await new Promise((resolve) => l.bus.once('removed', resolve));
+      return;
+    }
+    await this.removeRecord(l);
+  }
+
+  private async removeRecord(l: Live): Promise<void> {
+    const rec = l.rec;
+    if (rec.State.RemovalInProgress) return;
+    rec.State.RemovalInProgress = true;
+    clearTimeout(l.restartTimer);
+    this.execs.containerRemoved(rec.ID);
+    await this.d.containerd.snapshots.Remove({ snapshotter: SNAPSHOTTER, key: rec.ID }).catch((err) => {
+      if (!isGrpcCode(err, GrpcStatus.NOT_FOUND)) console.error(`berthd: removing snapshot ${rec.ID.slice(0, 12)}: ${grpcMessage(err)}`);
+    });
+    rmSync(this.store.dir(rec.ID), { recursive: true, force: true });
+    removeFifos(this.d.runPath('fifo', rec.ID));
+    this.live.delete(rec.ID);
+    if (this.names.get(rec.Name) === rec.ID) this.names.delete(rec.Name);
+    this.emit(l, 'destroy');
+    l.bus.emit('removed');
+  }
+
+  async rename(ref: string, newName: string): Promise<void> {
+    const l = this.get(ref);
+    if (!newName) throw invalid('Neither old nor new names may be empty');
+    const name = normalizeName(newName);
+    if (name === l.rec.Name) throw invalid('Renaming a container with the same name as its current name');
+    this.checkNameFree(name);
+    const old = l.rec.Name;
+    this.names.delete(old);
+    this.names.set(name, l.rec.ID);
+    l.rec.Name = name;
+    this.save(l);
+    this.emit(l, 'rename', { oldName: old });
+  }
+
+  // ---- attach -----------------------------------------------------------------------------
+
+  /** Registers an output sink for the container's current task, or its next one. */
+  attachOutput(l: Live, sink: OutputSink): () => void {
+    if (l.streams && !l.streams.done) return l.streams.attach(sink);
+    l.attachers.add(sink);
+    let inner: (() => void) | undefined;
+    const onStart = () => { if (l.attachers.has(sink) && l.streams) { l.attachers.delete(sink); inner = l.streams.attach(sink); } };
+    l.bus.on('start', onStart);
+    return () => { l.attachers.delete(sink); l.bus.off('start', onStart); inner?.(); };
+  }
+
+  /** The writer of the current task's stdin, waiting for the next start when there is none. */
+  async stdinOf(l: Live): Promise<TaskStreams | undefined> {
+    if (l.streams) return l.streams;
+    if (!l.rec.Config.OpenStdin) return undefined;
+    await new Promise<void>((resolve) => l.bus.once('start', () => resolve()));
+    return l.streams;
+  }
+
+  // ---- views of a container ----------------------------------------------------------------
+
+  async top(ref: string, psArgs: string): Promise<{ Titles: string[]; Processes: string[][] }> {
+    const l = this.get(ref);
+    this.requireRunning(l);
+    const r = await this.d.containerd.tasks.ListPids({ container_id: l.rec.ID });
+    const out = await top(r.processes.map((p: { pid: number }) => p.pid), psArgs);
+    this.emit(l, 'top');
+    return out;
+  }
+
+  async resize(ref: string, h: number, w: number): Promise<void> {
+    const l = this.get(ref);
+    this.requireRunning(l, 'cannot resize a stopped container: ');
+    await this.d.containerd.tasks.ResizePty({ container_id: l.rec.ID, exec_id: '', width: w, height: h }).catch((err) => {
+      throw invalid(grpcMessage(err));
+    });
+    this.emit(l, 'resize', { height: String(h), width: String(w) });
+  }
+
+  async export(ref: string): Promise<Readable> {
+    const l = this.get(ref);
+    const stream = await exportRootfs(await this.mounts(l.rec.ID));
+    this.emit(l, 'export');
+    return stream;
+  }
+
+  async changes(ref: string): Promise<Change[]> {
+    return changes(await this.mounts(this.get(ref).rec.ID));
+  }
+
+  /** For the logs reader: the container stopped and its logger finished writing. */
+  logsFinished(l: Live): boolean {
+    return !l.rec.State.Running && !l.logger && !l.exitDone;
+  }
+
+  async prune(candidates: Live[]): Promise<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }> {
+    const deleted: string[] = [];
+    let reclaimed = 0;
+    for (const l of candidates) {
+      const size = await this.mounts(l.rec.ID).then((m) => sizes(m)).catch(() => ({ SizeRw: 0 }));
+      await this.removeRecord(l).then(() => { deleted.push(l.rec.ID); reclaimed += size.SizeRw; }).catch(() => undefined);
+    }
+    this.d.events.emit('container', 'prune', '', { reclaimed: String(reclaimed) });
+    return { ContainersDeleted: deleted.length ? deleted : null, SpaceReclaimed: reclaimed };
+  }
+
+  async df(): Promise<Record<string, unknown>[]> {
+    return Promise.all(this.all().map((l) => summary(this, l, true)));
+  }
+
+  // ---- daemon start and stop ---------------------------------------------------------------
+
+  async init(): Promise<void> {
+    await this.fifos.fill();
+    const recs = this.store.loadAll();
+    for (const rec of recs) this.register(rec);
+    await Promise.all(this.all().map((l) => this.reconcile(l).catch((err) => {
+      console.error(`berthd: reconciling ${l.rec.ID.slice(0, 12)}: ${err instanceof Error ? err.message : err}`);
+    })));
+    for (const l of this.all()) {
+      const p = l.rec.HostConfig.RestartPolicy?.Name;
+      if (!l.rec.State.Running && !l.rec.HasBeenManuallyStopped && (p === 'always' || p === 'unless-stopped') && l.rec.HasBeenStartedBefore) {
+        void this.locked(l, () => this.startTask(l)).catch((err) => console.error(`berthd: restart ${l.rec.ID.slice(0, 12)}: ${err.message}`));
+      }
+    }
+  }
+
+  /** Brings one record in line with containerd after berthd (re)started. */
+  private async reconcile(l: Live): Promise<void> {
+    const rec = l.rec;
+    rec.State.Restarting = false;
+    rec.State.RemovalInProgress = false;
+    if (!rec.State.Running) return;
+    const cd = this.d.containerd;
+    let proc: any;
+    try {
+      proc = (await cd.tasks.Get({ container_id: rec.ID })).process;
+    } catch (err) {
+      if (!isGrpcCode(err, GrpcStatus.NOT_FOUND)) throw err;
+    }
+    if (proc && (proc.status === 'RUNNING' || proc.status === 'PAUSED' || proc.status === 'PAUSING')) {
+      const fifoDir = this.d.runPath('fifo', rec.ID);
+      const paths: StdioPaths = {
+        stdin: rec.Config.OpenStdin ? join(fifoDir, 'stdin') : '', stdout: join(fifoDir, 'stdout'),
+        stderr: rec.Config.Tty ? '' : join(fifoDir, 'stderr'), terminal: !!rec.Config.Tty,
+      };
+      const streams = new TaskStreams(paths);
+      streams.started(() => cd.tasks.CloseIO({ container_id: rec.ID, exec_id: '', stdin: true }));
+      const logger = this.newLogger(rec);
+      streams.attach({ write: (stream, chunk) => { logger.write(stream, chunk); return true; }, end: () => undefined });
+      l.streams = streams; l.logger = logger;
+      const c = await cd.containers.Get({ id: rec.ID });
+      l.spec = JSON.parse(Buffer.from(c.container.spec.value).toString());
+      rec.State.Paused = proc.status !== 'RUNNING';
+      this.save(l);
+      this.watchExit(l, cd.tasks.Wait({ container_id: rec.ID }));
+      return;
+    }
+    const exit: ExitInfo = proc
+      ? { code: proc.exit_status, at: timestampOf(proc.exited_at) }
+      : { code: 255, at: rfc3339Nano() };
+    await this.handleExit(l, exit);
+  }
+
+  async shutdown(): Promise<void> {
+    this.accepting = false;
+    const closing: Promise<void>[] = [];
+    for (const l of this.live.values()) {
+      clearTimeout(l.restartTimer);
+      l.streams?.close();
+      if (l.logger) closing.push(l.logger.close().catch(() => undefined));
+    }
+    await Promise.all(closing);
+  }
+}
+
+/** A protobuf Timestamp as RFC 3339 with nanoseconds. */
+export function timestampOf(ts: { seconds?: number | string; nanos?: number } | null | undefined): string {
+  if (!ts || !Number(ts.seconds)) return rfc3339Nano();
+  const ms = Number(ts.seconds) * 1000;
+  const nanos = ts.nanos ?? 0;
+  return rfc3339Nano(ms + Math.floor(nanos / 1e6), nanos % 1e6);
 }

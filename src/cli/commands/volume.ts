@@ -1,0 +1,136 @@
+// The `volume` management group.
+import type { Command } from '../command.js';
+import { renderList } from '../format/list.js';
+import { filtersJSON } from '../format/names.js';
+import { humanSize } from '../format/units.js';
+import { inspectObjects, rawGetter } from '../inspect.js';
+import { MARSHAL, TYPE_NAME } from '../template/values.js';
+import { confirm, forEachName, formatFlag } from './shared.js';
+
+interface Volume {
+  Name: string;
+  Driver: string;
+  Mountpoint: string;
+  Scope: string;
+  Labels: Record<string, string> | null;
+  UsageData?: { Size: number; RefCount: number } | null;
+}
+
+function keyValues(list: string[]): Record<string, string> {
+  return Object.fromEntries(list.map((kv) => [kv.split('=')[0], kv.includes('=') ? kv.slice(kv.indexOf('=') + 1) : '']));
+}
+
+export const volumeCreate: Command = {
+  name: 'create',
+  usage: '[OPTIONS] [VOLUME]',
+  short: 'Create a volume',
+  args: { max: 1 },
+  flags: [
+    { name: 'driver', short: 'd', kind: 'string', usage: 'Specify volume driver name', default: 'local' },
+    { name: 'label', kind: 'list', usage: 'Set metadata for a volume' },
+    { name: 'opt', short: 'o', kind: 'list', typeName: 'map', usage: 'Set driver specific options', default: 'map[]' },
+  ],
+  async run(cli, flags, [name]) {
+    const v = await cli.engine.json<Volume>('POST', '/volumes/create', {
+      body: { Name: name ?? '', Driver: flags.string('driver'), DriverOpts: keyValues(flags.list('opt')), Labels: keyValues(flags.list('label')) },
+    });
+    cli.out(`${v.Name}\n`);
+  },
+};
+
+export const volumeLs: Command = {
+  name: 'ls',
+  aliases: ['list'],
+  usage: '[OPTIONS]',
+  short: 'List volumes',
+  aliasPaths: ['volume ls', 'volume list'],
+  args: { min: 0, max: 0 },
+  flags: [
+    { name: 'filter', short: 'f', kind: 'list', typeName: 'filter', usage: 'Provide filter values (e.g. "dangling=true")' },
+    formatFlag(true),
+    { name: 'quiet', short: 'q', kind: 'bool', usage: 'Only display volume names' },
+  ],
+  async run(cli, flags) {
+    const r = await cli.engine.get<{ Volumes: Volume[] | null }>('/volumes', { filters: filtersJSON(flags.list('filter')) });
+    const vols = (r.Volumes ?? []).sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0));
+    const rows = vols.map((v) => {
+      const labels = v.Labels ?? {};
+      const ctx: Record<string, unknown> = {
+        Availability: 'N/A',
+        Driver: v.Driver,
+        Group: 'N/A',
+        Labels: Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(','),
+        Links: v.UsageData && v.UsageData.RefCount !== -1 ? String(v.UsageData.RefCount) : 'N/A',
+        Mountpoint: v.Mountpoint,
+        Name: v.Name,
+        Scope: v.Scope,
+        Size: v.UsageData && v.UsageData.Size !== -1 ? humanSize(v.UsageData.Size) : 'N/A',
+        Status: 'N/A',
+      };
+      ctx.Label = (k: unknown) => labels[String(k)] ?? '';
+      Object.defineProperty(ctx, TYPE_NAME, { value: '*formatter.volumeContext' });
+      Object.defineProperty(ctx, MARSHAL, { value: () => Object.fromEntries(Object.entries(ctx).filter(([, x]) => typeof x !== 'function')) });
+      return ctx;
+    });
+    cli.out(
+      renderList(
+        {
+          format: flags.string('format') || (cli.config.volumesFormat as string | undefined) || '',
+          table: 'table {{.Driver}}\t{{.Name}}',
+          quiet: flags.bool('quiet'),
+          quietFormat: '{{.Name}}',
+          headers: { Name: 'VOLUME NAME', Driver: 'DRIVER', Scope: 'SCOPE', Mountpoint: 'MOUNTPOINT', Labels: 'LABELS', Label: 'LABEL', Links: 'LINKS', Size: 'SIZE', Availability: 'AVAILABILITY', Group: 'GROUP', Status: 'STATUS' },
+        },
+        rows,
+      ),
+    );
+  },
+};
+
+export const volumeRm: Command = {
+  name: 'rm',
+  aliases: ['remove'],
+  usage: '[OPTIONS] VOLUME [VOLUME...]',
+  short: 'Remove one or more volumes',
+  long: 'Remove one or more volumes. You cannot remove a volume that is in use by a container.',
+  aliasPaths: ['volume rm', 'volume remove'],
+  args: { min: 1 },
+  flags: [{ name: 'force', short: 'f', kind: 'bool', usage: 'Force the removal of one or more volumes' }],
+  run: (cli, flags, args) =>
+    forEachName(cli, args, (n) => cli.engine.call('DELETE', `/volumes/${encodeURIComponent(n)}`, { query: { force: flags.bool('force') || undefined } })),
+};
+
+export const volumeInspect: Command = {
+  name: 'inspect',
+  usage: '[OPTIONS] VOLUME [VOLUME...]',
+  short: 'Display detailed information on one or more volumes',
+  args: { min: 1 },
+  flags: [formatFlag(false, 'f')],
+  run: (cli, flags, args) => inspectObjects(cli, args, rawGetter(cli, (n) => `/volumes/${n}`), { format: flags.string('format') }),
+};
+
+export const volumePrune: Command = {
+  name: 'prune',
+  usage: '[OPTIONS]',
+  short: 'Remove unused local volumes',
+  args: { min: 0, max: 0 },
+  flags: [
+    { name: 'all', short: 'a', kind: 'bool', usage: 'Remove all unused volumes, not just anonymous ones' },
+    { name: 'filter', kind: 'list', typeName: 'filter', usage: 'Provide filter values (e.g. "label=<label>")' },
+    { name: 'force', short: 'f', kind: 'bool', usage: 'Do not prompt for confirmation' },
+  ],
+  async run(cli, flags) {
+    if (!flags.bool('force') && !(await confirm(cli, 'WARNING! This will remove anonymous local volumes not used by at least one container.'))) return 0;
+    const filters = [...flags.list('filter')];
+    if (flags.bool('all')) filters.push('all=true');
+    const r = await cli.engine.json<{ VolumesDeleted: string[] | null; SpaceReclaimed: number }>('POST', '/volumes/prune', {
+      query: { filters: filtersJSON(filters) },
+    });
+    let out = '';
+    if (r.VolumesDeleted?.length) out += `Deleted Volumes:\n${r.VolumesDeleted.join('\n')}\n\n`;
+    cli.out(`${out}Total reclaimed space: ${humanSize(r.SpaceReclaimed)}\n`);
+    return 0;
+  },
+};
+
+export const commands: Command[] = [volumeCreate, volumeInspect, volumeLs, volumePrune, volumeRm];

@@ -1,0 +1,344 @@
+// Turns run/create flags into the Engine API's container create body (Config + HostConfig +
+// NetworkingConfig), with docker's parsing of ports, volumes, mounts, ulimits, env files...
+import { readFileSync } from 'node:fs';
+import type { ParsedFlags } from '../flags.js';
+import { StatusError } from '../context.js';
+import { parseBytes, parseGoDuration } from '../format/units.js';
+
+type Obj = Record<string, unknown>;
+
+function invalid(msg: string): never {
+  throw new StatusError(125, `invalid argument: ${msg}`);
+}
+
+/** Parses a port spec ("8080:80", "127.0.0.1::80/udp", "8000-8001:80-81") into bindings. */
+export function parsePortSpec(spec: string): Array<{ port: string; hostIp: string; hostPort: string }> {
+  let rest = spec;
+  let proto = 'tcp';
+  const slash = rest.lastIndexOf('/');
+  if (slash >= 0) {
+    proto = rest.slice(slash + 1);
+    rest = rest.slice(0, slash);
+  }
+  let hostIp = '';
+  let hostPort = '';
+  let containerPort = rest;
+  const v6 = /^\[([^\]]+)\]:(.*)$/.exec(rest);
+  if (v6) {
+    hostIp = v6[1];
+    const i = v6[2].lastIndexOf(':');
+    hostPort = v6[2].slice(0, i);
+    containerPort = v6[2].slice(i + 1);
+  } else {
+    const parts = rest.split(':');
+    if (parts.length === 2) [hostPort, containerPort] = parts;
+    else if (parts.length === 3) [hostIp, hostPort, containerPort] = parts;
+    else if (parts.length > 3) invalid(`Invalid port format: ${spec}`);
+  }
+  const range = (s: string): [number, number] => {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(s);
+    if (!m) throw new StatusError(125, `invalid containerPort: ${s}`);
+    return [Number(m[1]), Number(m[2] ?? m[1])];
+  };
+  const [cStart, cEnd] = range(containerPort);
+  const out: Array<{ port: string; hostIp: string; hostPort: string }> = [];
+  let hStart = 0;
+  let hEnd = 0;
+  if (hostPort) [hStart, hEnd] = range(hostPort);
+  for (let p = cStart; p <= cEnd; p++) {
+    let hp = '';
+    if (hostPort) hp = hEnd !== hStart && cEnd === cStart ? hostPort : String(hStart + (p - cStart));
+    out.push({ port: `${p}/${proto}`, hostIp, hostPort: hp });
+  }
+  return out;
+}
+
+function envFile(path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new StatusError(125, `open ${path}: no such file or directory`);
+  }
+  const out: string[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/^\s+/, '');
+    if (!line || line.startsWith('#')) continue;
+    out.push(...expandEnv([line.replace(/\r$/, '')]));
+  }
+  return out;
+}
+
+/** "K=V" stays; a bare "K" takes the value from the environment (or is dropped). */
+function expandEnv(list: string[]): string[] {
+  const out: string[] = [];
+  for (const e of list) {
+    if (e.includes('=')) out.push(e);
+    else if (process.env[e] !== undefined) out.push(`${e}=${process.env[e]}`);
+  }
+  return out;
+}
+
+function keyValues(list: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const kv of list) {
+    const eq = kv.indexOf('=');
+    if (eq < 0) out[kv] = '';
+    else out[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  return out;
+}
+
+function parseMount(spec: string): Obj {
+  const m: Obj = { Type: 'volume' };
+  const bind: Obj = {};
+  const vol: Obj = {};
+  const tmpfs: Obj = {};
+  for (const field of spec.split(',')) {
+    const eq = field.indexOf('=');
+    const key = (eq < 0 ? field : field.slice(0, eq)).toLowerCase();
+    const val = eq < 0 ? '' : field.slice(eq + 1);
+    switch (key) {
+      case 'type':
+        m.Type = val;
+        break;
+      case 'source':
+      case 'src':
+        m.Source = val;
+        break;
+      case 'target':
+      case 'destination':
+      case 'dst':
+        m.Target = val;
+        break;
+      case 'readonly':
+      case 'ro':
+        m.ReadOnly = eq < 0 || val === 'true' || val === '1';
+        break;
+      case 'consistency':
+        m.Consistency = val;
+        break;
+      case 'bind-propagation':
+        bind.Propagation = val;
+        break;
+      case 'volume-nocopy':
+        vol.NoCopy = eq < 0 || val === 'true' || val === '1';
+        break;
+      case 'volume-driver':
+        vol.DriverConfig = { Name: val };
+        break;
+      case 'volume-label': {
+        const [k, v = ''] = val.split(/=(.*)/s);
+        vol.Labels = { ...((vol.Labels as Obj) ?? {}), [k]: v };
+        break;
+      }
+      case 'tmpfs-size':
+        tmpfs.SizeBytes = parseBytes(val);
+        break;
+      case 'tmpfs-mode':
+        tmpfs.Mode = parseInt(val, 8);
+        break;
+      default:
+        throw new StatusError(125, `invalid argument "${spec}" for "--mount" flag: unexpected key '${key}' in '${field}'`);
+    }
+  }
+  if (!m.Target) throw new StatusError(125, `invalid argument "${spec}" for "--mount" flag: target is required`);
+  if (Object.keys(bind).length) m.BindOptions = bind;
+  if (Object.keys(vol).length) m.VolumeOptions = vol;
+  if (Object.keys(tmpfs).length) m.TmpfsOptions = tmpfs;
+  return m;
+}
+
+function parseUlimit(spec: string): Obj {
+  const m = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(spec);
+  if (!m) throw new StatusError(125, `invalid argument "${spec}" for "--ulimit" flag: invalid ulimit argument: ${spec}`);
+  return { Name: m[1], Soft: Number(m[2]), Hard: Number(m[3] ?? m[2]) };
+}
+
+function restartPolicy(spec: string): Obj {
+  const [name, count] = spec.split(':');
+  if (!['no', 'always', 'on-failure', 'unless-stopped', ''].includes(name)) {
+    throw new StatusError(125, `invalid restart policy: ${spec}`);
+  }
+  return { Name: name, MaximumRetryCount: count ? Number(count) : 0 };
+}
+
+function nanos(d: string): number | undefined {
+  return d ? Math.round(parseGoDuration(d) * 1e6) : undefined;
+}
+
+function bytes(flags: ParsedFlags, name: string): number | undefined {
+  const v = flags.string(name);
+  if (!v) return undefined;
+  if (v === '-1') return -1;
+  try {
+    return parseBytes(v);
+  } catch {
+    throw new StatusError(125, `invalid argument "${v}" for "--${name}" flag: invalid size: '${v}'`);
+  }
+}
+
+export interface CreateRequest {
+  name?: string;
+  platform?: string;
+  body: Obj;
+}
+
+/** Builds the create request from flags; `image` and `cmd` are the positional arguments. */
+export function buildCreate(flags: ParsedFlags, image: string, cmd: string[], detach: boolean): CreateRequest {
+  const attach = flags.list('attach').map((a) => a.toLowerCase());
+  for (const a of attach) if (!['stdin', 'stdout', 'stderr'].includes(a)) invalid(`valid streams are STDIN, STDOUT and STDERR`);
+  const interactive = flags.bool('interactive');
+  const attachStdin = detach ? false : attach.length ? attach.includes('stdin') : interactive;
+  const attachStdout = detach ? false : attach.length ? attach.includes('stdout') : true;
+  const attachStderr = detach ? false : attach.length ? attach.includes('stderr') : true;
+
+  const exposed: Obj = {};
+  const bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
+  for (const spec of flags.list('publish')) {
+    for (const p of parsePortSpec(spec)) {
+      exposed[p.port] = {};
+      (bindings[p.port] ??= []).push({ HostIp: p.hostIp, HostPort: p.hostPort });
+    }
+  }
+  for (const e of flags.list('expose')) {
+    for (const p of parsePortSpec(e.includes('/') ? e : `${e}/tcp`)) exposed[p.port] = {};
+  }
+
+  const binds: string[] = [];
+  const volumes: Obj = {};
+  for (const v of flags.list('volume')) {
+    const parts = v.split(':');
+    if (parts.length === 1) volumes[v] = {};
+    else binds.push(v);
+  }
+
+  const tmpfs: Record<string, string> = {};
+  for (const t of flags.list('tmpfs')) {
+    const i = t.indexOf(':');
+    if (i < 0) tmpfs[t] = '';
+    else tmpfs[t.slice(0, i)] = t.slice(i + 1);
+  }
+
+  const env = [...flags.list('env-file').flatMap(envFile), ...expandEnv(flags.list('env'))];
+  const labels: Record<string, string> = {};
+  for (const f of flags.list('label-file')) {
+    for (const line of readFileSync(f, 'utf8').split('\n')) {
+      const t = line.trim();
+      if (t && !t.startsWith('#')) Object.assign(labels, keyValues([t]));
+    }
+  }
+  Object.assign(labels, keyValues(flags.list('label')));
+
+  const networks = flags.list('network');
+  const networkMode = networks[0] ?? 'default';
+  const endpoint: Obj = {};
+  if (flags.list('network-alias').length) endpoint.Aliases = flags.list('network-alias');
+  const ipam: Obj = {};
+  if (flags.string('ip')) ipam.IPv4Address = flags.string('ip');
+  if (flags.string('ip6')) ipam.IPv6Address = flags.string('ip6');
+  if (Object.keys(ipam).length) endpoint.IPAMConfig = ipam;
+  const endpoints: Obj = {};
+  if (networks.length) {
+    networks.forEach((n, idx) => (endpoints[n] = idx === 0 ? { ...endpoint } : {}));
+  }
+
+  const healthcheck: Obj = {};
+  if (flags.bool('no-healthcheck')) healthcheck.Test = ['NONE'];
+  else if (flags.string('health-cmd')) healthcheck.Test = ['CMD-SHELL', flags.string('health-cmd')];
+  if (flags.string('health-interval')) healthcheck.Interval = nanos(flags.string('health-interval'));
+  if (flags.string('health-timeout')) healthcheck.Timeout = nanos(flags.string('health-timeout'));
+  if (flags.string('health-start-period')) healthcheck.StartPeriod = nanos(flags.string('health-start-period'));
+  if (flags.changed('health-retries')) healthcheck.Retries = flags.int('health-retries');
+
+  const cpus = flags.string('cpus');
+  let nanoCpus: number | undefined;
+  if (cpus) {
+    if (!/^\d+(\.\d+)?$/.test(cpus)) throw new StatusError(125, `invalid argument "${cpus}" for "--cpus" flag: failed to parse ${cpus} as a rational number`);
+    nanoCpus = Math.round(Number(cpus) * 1e9);
+  }
+
+  const entrypoint = flags.changed('entrypoint') ? [flags.string('entrypoint')] : undefined;
+  const logConfig = flags.string('log-driver') || flags.list('log-opt').length
+    ? { Type: flags.string('log-driver'), Config: keyValues(flags.list('log-opt')) }
+    : undefined;
+
+  const config: Obj = {
+    Hostname: flags.string('hostname'),
+    Domainname: flags.string('domainname'),
+    User: flags.string('user'),
+    AttachStdin: attachStdin,
+    AttachStdout: attachStdout,
+    AttachStderr: attachStderr,
+    ExposedPorts: Object.keys(exposed).length ? exposed : undefined,
+    Tty: flags.bool('tty'),
+    OpenStdin: interactive,
+    StdinOnce: interactive && attachStdin,
+    Env: env,
+    Cmd: cmd.length ? cmd : undefined,
+    Healthcheck: Object.keys(healthcheck).length ? healthcheck : undefined,
+    Image: image,
+    Volumes: Object.keys(volumes).length ? volumes : undefined,
+    WorkingDir: flags.string('workdir'),
+    Entrypoint: entrypoint,
+    MacAddress: flags.string('mac-address') || undefined,
+    Labels: labels,
+    StopSignal: flags.string('stop-signal') || undefined,
+    StopTimeout: flags.changed('stop-timeout') ? flags.int('stop-timeout') : undefined,
+  };
+  const hostConfig: Obj = {
+    Binds: binds.length ? binds : undefined,
+    ContainerIDFile: flags.string('cidfile'),
+    LogConfig: logConfig,
+    NetworkMode: networkMode,
+    PortBindings: bindings,
+    RestartPolicy: restartPolicy(flags.string('restart')),
+    AutoRemove: flags.bool('rm'),
+    VolumeDriver: flags.string('volume-driver'),
+    VolumesFrom: flags.list('volumes-from').length ? flags.list('volumes-from') : undefined,
+    CapAdd: flags.list('cap-add').length ? flags.list('cap-add') : undefined,
+    CapDrop: flags.list('cap-drop').length ? flags.list('cap-drop') : undefined,
+    CgroupParent: flags.string('cgroup-parent'),
+    Dns: flags.list('dns'),
+    DnsOptions: flags.list('dns-option'),
+    DnsSearch: flags.list('dns-search'),
+    ExtraHosts: flags.list('add-host').length ? flags.list('add-host') : undefined,
+    GroupAdd: flags.list('group-add').length ? flags.list('group-add') : undefined,
+    IpcMode: flags.string('ipc'),
+    Links: flags.list('link').length ? flags.list('link') : undefined,
+    OomScoreAdj: flags.int('oom-score-adj'),
+    PidMode: flags.string('pid'),
+    Privileged: flags.bool('privileged'),
+    PublishAllPorts: flags.bool('publish-all'),
+    ReadonlyRootfs: flags.bool('read-only'),
+    SecurityOpt: flags.list('security-opt').length ? flags.list('security-opt') : undefined,
+    StorageOpt: flags.list('storage-opt').length ? keyValues(flags.list('storage-opt')) : undefined,
+    Tmpfs: Object.keys(tmpfs).length ? tmpfs : undefined,
+    UTSMode: flags.string('uts'),
+    UsernsMode: flags.string('userns'),
+    ShmSize: bytes(flags, 'shm-size'),
+    Sysctls: flags.list('sysctl').length ? keyValues(flags.list('sysctl')) : undefined,
+    Runtime: flags.string('runtime') || undefined,
+    CpuShares: flags.int('cpu-shares'),
+    Memory: bytes(flags, 'memory') ?? 0,
+    NanoCpus: nanoCpus,
+    CpuPeriod: flags.int('cpu-period'),
+    CpuQuota: flags.int('cpu-quota'),
+    CpusetCpus: flags.string('cpuset-cpus'),
+    CpusetMems: flags.string('cpuset-mems'),
+    Devices: flags.list('device').map((d) => {
+      const [host, ctr = host, perms = 'rwm'] = d.split(':');
+      return { PathOnHost: host, PathInContainer: ctr, CgroupPermissions: perms };
+    }),
+    MemoryReservation: bytes(flags, 'memory-reservation') ?? 0,
+    MemorySwap: bytes(flags, 'memory-swap') ?? 0,
+    OomKillDisable: flags.bool('oom-kill-disable'),
+    PidsLimit: flags.changed('pids-limit') ? flags.int('pids-limit') : undefined,
+    Ulimits: flags.list('ulimit').map(parseUlimit),
+    Mounts: flags.list('mount').length ? flags.list('mount').map(parseMount) : undefined,
+    Init: flags.bool('init') ? true : undefined,
+  };
+  const body: Obj = { ...config, HostConfig: hostConfig };
+  if (networks.length) body.NetworkingConfig = { EndpointsConfig: endpoints };
+  return { name: flags.string('name') || undefined, platform: flags.string('platform') || undefined, body };
+}

@@ -1,0 +1,85 @@
+// Views of a container's filesystem from the overlay directories, without mounting:
+// `changes` (the upper dir against the image layers) and disk usage; plus `export`, which
+// mounts the layers read-only in a temporary directory and streams a tar of it.
+import { lstat, readdir, mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { Readable } from 'node:stream';
+import { rootfsDirs, type Mount } from '../../runtime/snapshot-layers.js';
+
+const run = promisify(execFile);
+
+export interface Change { Path: string; Kind: 0 | 1 | 2 }
+
+async function existsIn(dirs: string[], rel: string): Promise<boolean> {
+  for (const d of dirs) {
+    try { await lstat(join(d, rel)); return true; } catch { /* next layer */ }
+  }
+  return false;
+}
+
+/** Docker's ContainerChanges: 0 modified, 1 added, 2 deleted (overlay whiteouts). */
+export async function changes(mounts: Mount[]): Promise<Change[]> {
+  const { upper, lowers } = rootfsDirs(mounts);
+  const out: Change[] = [];
+  const walk = async (rel: string): Promise<void> => {
+    let entries: string[];
+    try { entries = await readdir(join(upper, rel)); } catch { return; }
+    for (const name of entries.sort()) {
+      const r = `${rel}/${name}`;
+      const st = await lstat(join(upper, r));
+      if (st.isCharacterDevice() && st.rdev === 0) { out.push({ Path: r, Kind: 2 }); continue; }
+      out.push({ Path: r, Kind: (await existsIn(lowers, r)) ? 0 : 1 });
+      if (st.isDirectory()) await walk(r);
+    }
+  };
+  if (upper && lowers.length) await walk('');
+  return out;
+}
+
+/** Bytes used by the regular files (and symlinks) under `dir`, hard links counted once. */
+export async function diskUsage(dir: string): Promise<number> {
+  const seen = new Set<string>();
+  let total = 0;
+  const walk = async (d: string): Promise<void> => {
+    let entries: string[];
+    try { entries = await readdir(d); } catch { return; }
+    for (const name of entries) {
+      const p = join(d, name);
+      const st = await lstat(p).catch(() => undefined);
+      if (!st) continue;
+      if (st.isDirectory()) { await walk(p); continue; }
+      const key = `${st.dev}:${st.ino}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      total += st.size;
+    }
+  };
+  await walk(dir);
+  return total;
+}
+
+/** SizeRw (the upper dir) and SizeRootFs (every layer) of a container. */
+export async function sizes(mounts: Mount[]): Promise<{ SizeRw: number; SizeRootFs: number }> {
+  const { upper, lowers } = rootfsDirs(mounts);
+  const rw = await diskUsage(upper);
+  let all = rw;
+  for (const l of lowers) all += await diskUsage(l);
+  return { SizeRw: rw, SizeRootFs: all };
+}
+
+/** A tar stream of the container's filesystem; the temporary mount goes away when it ends. */
+export async function exportRootfs(mounts: Mount[]): Promise<Readable> {
+  const { upper, lowers } = rootfsDirs(mounts);
+  const dir = await mkdtemp(join(tmpdir(), 'berth-export-'));
+  const layers = [upper, ...lowers].filter(Boolean);
+  if (layers.length > 1) await run('mount', ['-t', 'overlay', 'overlay', '-o', `ro,lowerdir=${layers.join(':')}`, dir]);
+  else await run('mount', ['--bind', '-o', 'ro', layers[0], dir]);
+  const tar = spawn('tar', ['--numeric-owner', '--xattrs', '-C', dir, '-cf', '-', '.'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  tar.once('close', () => {
+    void run('umount', [dir]).catch(() => run('umount', ['-l', dir])).finally(() => rm(dir, { recursive: true, force: true }));
+  });
+  return tar.stdout;
+}
