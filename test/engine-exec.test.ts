@@ -1,7 +1,7 @@
 // docker exec: plain, with -u/-w/-e, exit codes, stdin, and -it on a pty.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEngine, withPty, type Engine } from './harness.js';
+import { startEngine, waitFor, withPty, type Engine } from './harness.js';
 
 let e: Engine;
 let box: string;
@@ -57,8 +57,7 @@ test('exec processes share the container filesystem and show in top', async () =
   const d = await e.docker(['exec', '-d', box, 'sleep', '77']);
   assert.equal(d.code, 0, d.stderr);
   assert.equal(d.stdout, '');
-  const top = await e.docker(['top', box]);
-  assert.match(top.stdout, /sleep 77/);
+  await waitFor(async () => (await e.docker(['top', box])).stdout.includes('sleep 77'), 5000, 'the detached exec in top');
 });
 
 test('exec -it gives a terminal, runs commands and returns the exit code', async () => {

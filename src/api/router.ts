@@ -147,6 +147,10 @@ async function readJson(req: IncomingMessage): Promise<any> {
   }
   const text = Buffer.concat(chunks).toString('utf8').trim();
   if (!text) return undefined;
+  const type = req.headers['content-type'];
+  if (type && !/^application\/json\s*(;|$)/i.test(type)) {
+    throw invalid(`unsupported Content-Type header (${type.split(';')[0]}): must be 'application/json'`);
+  }
   try {
     return JSON.parse(text);
   } catch (err) {

@@ -1,7 +1,6 @@
 // What every command gets: the engine client (connected lazily), the client config file
 // (config.json: psFormat, imagesFormat, detachKeys, auths) and output helpers.
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../client/engine.js';
 
@@ -37,7 +36,7 @@ export class Cli {
   ) {}
 
   static configDirFrom(flag: string | undefined): string {
-    return flag || process.env.DOCKER_CONFIG || join(homedir(), '.docker');
+    return flag || process.env.DOCKER_CONFIG || join(process.env.HOME || '/root', '.docker');
   }
 
   get engine(): Engine {

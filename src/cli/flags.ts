@@ -14,6 +14,8 @@ export interface FlagSpec {
   /** Default shown in help as pflag does; also the parsed value when the flag is absent. */
   default?: string | number | boolean;
   hidden?: boolean;
+  /** Checks a raw value when parsed; returns the error text (after "invalid argument ... flag: "). */
+  validate?: (raw: string) => string | undefined;
 }
 
 export type FlagValue = string | number | boolean | string[];
@@ -72,6 +74,8 @@ export function describeFlag(spec: FlagSpec): string {
 }
 
 function setValue(values: Map<string, FlagValue>, spec: FlagSpec, raw: string): void {
+  const problem = spec.validate?.(raw);
+  if (problem) throw new FlagError(`invalid argument "${raw}" for "${describeFlag(spec)}" flag: ${problem}`);
   switch (spec.kind) {
     case 'bool': {
       const b = parseBool(raw);

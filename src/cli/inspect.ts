@@ -4,7 +4,7 @@ import { ApiError } from '../client/errors.js';
 import type { Cli } from './context.js';
 import { StatusError } from './context.js';
 import { indentJSON } from './format/json-indent.js';
-import { renderOne } from './format/list.js';
+import { compileTemplate, execute } from './format/list.js';
 import { readAll } from './commands/shared.js';
 import { fromJSON } from './template/values.js';
 
@@ -36,12 +36,16 @@ export async function inspectObjects(cli: Cli, names: string[], get: RawGetter, 
     }
   }
   if (opts.format) {
+    const tmpl = compileTemplate(opts.format === 'json' ? '{{json .}}' : opts.format);
     let out = '';
     try {
-      for (const raw of found) out += `${renderOne(opts.format, fromJSON(JSON.parse(raw)))}\n`;
-    } finally {
-      cli.out(out);
+      for (const raw of found) out += `${execute(tmpl, fromJSON(JSON.parse(raw)), 'template parsing error: ')}\n`;
+    } catch (e) {
+      // docker flushes its (partial) buffer with a newline before reporting the error.
+      cli.out(`${out}\n`);
+      throw e;
     }
+    cli.out(out);
   } else {
     cli.out(found.length ? `${indentJSON(`[${found.join(',')}]`, '', '    ')}\n` : '[]\n');
   }

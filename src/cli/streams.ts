@@ -12,18 +12,28 @@ export interface StreamOptions {
 }
 
 /** Pipes a hijacked connection to the local stdio; resolves when the remote output ends. */
-export function pumpStreams(socket: Duplex, head: Buffer, opts: StreamOptions): Promise<void> {
+export async function pumpStreams(socket: Duplex, head: Buffer, opts: StreamOptions): Promise<void> {
+  const { spawnSync } = opts.tty && process.stdout.isTTY ? await import('node:child_process') : { spawnSync: undefined };
   const write = (fd: 'out' | 'err', b: Buffer) => (fd === 'out' ? process.stdout.write(b) : process.stderr.write(b));
   const demux = new StdcopyDemuxer((id, payload) => write(id === 2 ? 'err' : 'out', payload));
   const onData = (c: Buffer) => (opts.tty ? write('out', c) : demux.push(c));
   if (head.length) onData(head);
   socket.on('data', onData);
   let restoreTerminal = () => {};
+  if (spawnSync) {
+    // libuv's raw mode keeps output post-processing (\n -> \r\n); the remote TTY already does it.
+    spawnSync('stty', ['-opost'], { stdio: [1, 'ignore', 'ignore'] });
+    restoreTerminal = () => spawnSync('stty', ['opost'], { stdio: [1, 'ignore', 'ignore'] });
+  }
   if (opts.stdin) {
     const stdin = process.stdin;
     if (opts.tty && stdin.isTTY) {
       stdin.setRawMode(true);
-      restoreTerminal = () => stdin.setRawMode(false);
+      const restoreOutput = restoreTerminal;
+      restoreTerminal = () => {
+        stdin.setRawMode(false);
+        restoreOutput();
+      };
     }
     stdin.on('data', (c: Buffer) => socket.write(c));
     stdin.on('end', () => {

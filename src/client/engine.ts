@@ -1,6 +1,6 @@
 // Typed Engine API client: negotiates the API version with /_ping, sends JSON requests, exposes
 // streaming bodies and hijacked connections. Used by the CLI; works against berthd and dockerd.
-import type { IncomingMessage } from 'node:http';
+import type { HttpResponse as IncomingMessage } from './http1.js';
 import type { Duplex, Readable } from 'node:stream';
 import { ApiError } from './errors.js';
 import { hijack, parseHost, send, type Endpoint, type HijackResult } from './transport.js';
@@ -95,6 +95,21 @@ export class Engine {
       headers['Content-Type'] = 'application/json';
     }
     return { method, path: `/v${v}${path}${encodeQuery(opts.query)}`, headers, body };
+  }
+
+  /**
+   * GET on an unversioned path (the daemon's newest API), for answers that themselves tell
+   * the API version (/version): saves the /_ping round trip.
+   */
+  async getUnversioned<T>(path: string): Promise<T> {
+    const res = await send(this.endpoint, { method: 'GET', path });
+    if ((res.statusCode ?? 500) >= 400) throw await errorFrom(res);
+    return JSON.parse((await readBody(res)).toString('utf8')) as T;
+  }
+
+  /** Adopts the daemon's API version (capped at ours) when it is already known. */
+  adoptVersion(server: string): void {
+    this.version ??= compareVersions(server, CLIENT_API_VERSION) < 0 ? server : CLIENT_API_VERSION;
   }
 
   /** Sends a request; rejects with ApiError on an error status. The body is left unread. */

@@ -1,8 +1,8 @@
-// HTTP/1.1 to the engine over a unix socket or TCP: plain requests and hijacked (upgraded)
-// connections for attach and exec.
-import * as http from 'node:http';
+// Connections to the engine: where it listens (unix socket or TCP), plain requests, and
+// hijacked (upgraded) connections for attach and exec.
 import type { Duplex, Readable } from 'node:stream';
 import { ConnectError } from './errors.js';
+import { httpRequest, type HttpResponse } from './http1.js';
 
 export interface Endpoint {
   /** The host as the user wrote it (unix:///path, tcp://host:port), for messages. */
@@ -27,20 +27,7 @@ export interface RawRequest {
   body?: Buffer | Readable;
 }
 
-const agent = new http.Agent({ keepAlive: true });
-
-function baseOptions(ep: Endpoint, req: RawRequest): http.RequestOptions {
-  const headers: Record<string, string> = { 'User-Agent': 'berth-cli', ...req.headers };
-  const opts: http.RequestOptions = { method: req.method, path: req.path, headers, agent };
-  if (ep.socketPath) {
-    opts.socketPath = ep.socketPath;
-    headers.Host = 'api.moby.localhost';
-  } else {
-    opts.host = ep.host;
-    opts.port = ep.port;
-  }
-  return opts;
-}
+export type { HttpResponse };
 
 function isConnectFailure(e: NodeJS.ErrnoException): boolean {
   return ['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'ETIMEDOUT'].includes(
@@ -48,34 +35,31 @@ function isConnectFailure(e: NodeJS.ErrnoException): boolean {
   );
 }
 
-function sendBody(r: http.ClientRequest, body: RawRequest['body']): void {
-  if (body === undefined) r.end();
-  else if (Buffer.isBuffer(body)) r.end(body);
-  else body.pipe(r);
+function headersFor(ep: Endpoint, req: RawRequest, extra: Record<string, string>): Record<string, string> {
+  const host = ep.socketPath ? 'api.moby.localhost' : `${ep.host}:${ep.port}`;
+  return { Host: host, 'User-Agent': 'berth-cli', ...req.headers, ...extra };
 }
 
-export function send(ep: Endpoint, req: RawRequest): Promise<http.IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const r = http.request(baseOptions(ep, req), resolve);
-    r.on('error', (e: NodeJS.ErrnoException) => reject(isConnectFailure(e) ? new ConnectError(ep.display, e) : e));
-    sendBody(r, req.body);
-  });
+async function wrapConnect<T>(ep: Endpoint, p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (e) {
+    throw isConnectFailure(e as NodeJS.ErrnoException) ? new ConnectError(ep.display, e) : e;
+  }
 }
 
-export type HijackResult =
-  | { upgraded: true; socket: Duplex; head: Buffer }
-  | { upgraded: false; response: http.IncomingMessage };
+export async function send(ep: Endpoint, req: RawRequest): Promise<HttpResponse> {
+  const headers = headersFor(ep, req, { Connection: 'close' });
+  const out = await wrapConnect(ep, httpRequest(ep, { method: req.method, path: req.path, headers, body: req.body }, false));
+  return out.res;
+}
+
+export type HijackResult = { upgraded: true; socket: Duplex; head: Buffer } | { upgraded: false; response: HttpResponse };
 
 /** Sends a request asking to upgrade to a raw stream (`Upgrade: tcp`), as docker does for attach/exec. */
-export function hijack(ep: Endpoint, req: RawRequest): Promise<HijackResult> {
-  return new Promise((resolve, reject) => {
-    const opts = baseOptions(ep, req);
-    opts.agent = false;
-    Object.assign(opts.headers as Record<string, string>, { Connection: 'Upgrade', Upgrade: 'tcp' });
-    const r = http.request(opts);
-    r.on('upgrade', (_res, socket, head) => resolve({ upgraded: true, socket, head }));
-    r.on('response', (response) => resolve({ upgraded: false, response }));
-    r.on('error', (e: NodeJS.ErrnoException) => reject(isConnectFailure(e) ? new ConnectError(ep.display, e) : e));
-    sendBody(r, req.body);
-  });
+export async function hijack(ep: Endpoint, req: RawRequest): Promise<HijackResult> {
+  const headers = headersFor(ep, req, { Connection: 'Upgrade', Upgrade: 'tcp' });
+  const out = await wrapConnect(ep, httpRequest(ep, { method: req.method, path: req.path, headers, body: req.body }, true));
+  if (out.kind === 'upgrade') return { upgraded: true, socket: out.socket, head: out.head };
+  return { upgraded: false, response: out.res };
 }

@@ -28,6 +28,12 @@ export interface ResolvedImage {
 export interface ListOptions { filters: Filters; sharedSize: boolean }
 export type DeleteItem = { Untagged: string } | { Deleted: string };
 
+/** Docker names a missing image by its normalised reference (`x` → `x:latest`). */
+function notFoundName(ref: string): string {
+  if (/^sha256:|^[0-9a-f]{64}$/.test(ref)) return ref;
+  try { return taggedName(parseReference(ref)); } catch { return ref; }
+}
+
 const shortId = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
 
 export class ImageService {
@@ -49,7 +55,7 @@ export class ImageService {
 
   private get(ref: string): StoredImage {
     const img = this.store.find(ref);
-    if (!img) throw notFound(`No such image: ${ref}`);
+    if (!img) throw notFound(`No such image: ${notFoundName(ref)}`);
     return img;
   }
 

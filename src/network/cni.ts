@@ -13,7 +13,7 @@ export interface CniCall {
   ifName: string;
 }
 
-export class CniError extends Error {
+class CniError extends Error {
   constructor(readonly plugin: string, readonly code: number, msg: string) { super(msg); }
 }
 

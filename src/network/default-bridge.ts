@@ -10,7 +10,7 @@ import { ensureBridgeRules } from './iptables.js';
 
 const exec = promisify(execFile);
 
-export const DEFAULT_DATA_ROOT = '/var/lib/berth';
+const DEFAULT_DATA_ROOT = '/var/lib/berth';
 
 export interface PredefinedRecord { id: string; created: string }
 export interface BridgeRecord extends PredefinedRecord { device: string; subnet: string; gateway: string }
@@ -18,7 +18,7 @@ export interface NetworksFile { bridge: BridgeRecord; host: PredefinedRecord; no
 
 export interface BridgeOptions { dataRoot: string; bridge: string; bip: string; pools: { base: string; size: number }[] }
 
-export function deviceName(dataRoot: string, configured: string): string {
+function deviceName(dataRoot: string, configured: string): string {
   if (configured) return configured;
   if (dataRoot.replace(/\/+$/, '') === DEFAULT_DATA_ROOT) return 'berth0';
   return `berth${createHash('sha256').update(dataRoot).digest('hex').slice(0, 6)}`;

@@ -12,10 +12,6 @@ export function intToIp(n: number): string {
   return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 }
 
-export function isIPv4(s: string): boolean {
-  try { ipToInt(s); return true; } catch { return false; }
-}
-
 const maskOf = (prefix: number): number => (prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0);
 
 /** Parses `a.b.c.d/n`; `base` keeps the address as written (use network() for the masked one). */
@@ -43,10 +39,6 @@ export function overlaps(a: Cidr, b: Cidr): boolean {
   const nb = network(b);
   const p = Math.min(a.prefix, b.prefix);
   return ((na.base & maskOf(p)) >>> 0) === ((nb.base & maskOf(p)) >>> 0);
-}
-
-export function contains(c: Cidr, ip: number): boolean {
-  return ((ip & maskOf(c.prefix)) >>> 0) === network(c).base;
 }
 
 /** Docker's container MAC: 02:42 followed by the four bytes of the IPv4 address. */

@@ -31,28 +31,40 @@ function clientSink(sock: Duplex, tty: boolean, want: { stdout: boolean; stderr:
 
 /**
  * Client input to a task's stdin with backpressure and (with a TTY, as Docker) detach keys; `closeOnEnd` closes
- * the task's stdin when the client half-closes. Calls `detach` when the keys are typed.
+ * the task's stdin when the client half-closes. Calls `detach` when the keys are typed or
+ * the client's input ends without closing stdin.
  */
 function pumpStdin(sock: Duplex, getStdin: () => Promise<TaskStreams | undefined>, keys: Buffer | undefined, closeOnEnd: boolean, detach: () => void): void {
   const scanner = keys && new DetachKeyScanner(keys);
   let target: TaskStreams | undefined;
   let pending: Promise<void> | undefined;
+  let detached = false;
   const write = (data: Buffer) => {
     const w = target?.stdin;
     if (!w || !data.length) return;
     if (!w.write(data)) { sock.pause(); w.once('drain', () => sock.resume()); }
   };
-  sock.on('data', (chunk: Buffer) => {
-    const { data, detached } = scanner ? scanner.push(chunk) : { data: chunk, detached: false };
-    if (target) write(data);
+  const onData = (chunk: Buffer) => {
+    const scanned = scanner ? scanner.push(chunk) : { data: chunk, detached: false };
+    if (target) write(scanned.data);
     else {
       sock.pause();
-      pending = getStdin().then((t) => { target = t; write(data); sock.resume(); });
+      pending = getStdin().then((t) => { target = t; write(scanned.data); sock.resume(); });
     }
-    if (detached) detach();
-  });
+    if (scanned.detached) {
+      detached = true;
+      sock.off('data', onData);
+      sock.resume();
+      detach();
+    }
+  };
+  sock.on('data', onData);
   sock.on('end', () => {
-    void (pending ?? Promise.resolve()).then(() => { if (closeOnEnd) target?.closeStdin(); });
+    if (detached) return;
+    // As dockerd: the end of a client's input closes the process's stdin only without a TTY
+    // (and with StdinOnce); otherwise it ends the attachment.
+    if (closeOnEnd) void (pending ?? Promise.resolve()).then(() => target?.closeStdin());
+    else detach();
   });
 }
 
@@ -189,7 +201,7 @@ export function containerRoutes(r: Router, d: Daemon): void {
     const detachOutput = svc().attachOutput(l, clientSink(sock, tty, want, () => sock.end()));
     sock.once('close', detachOutput);
     if (withStdin) {
-      pumpStdin(sock, () => svc().stdinOf(l), keys, !!l.rec.Config.StdinOnce, () => { detachOutput(); sock.end(); });
+      pumpStdin(sock, () => svc().stdinOf(l), keys, !!l.rec.Config.StdinOnce && !tty, () => { detachOutput(); sock.end(); });
     } else {
       sock.resume();
     }
@@ -222,7 +234,7 @@ export function containerRoutes(r: Router, d: Daemon): void {
     try {
       await svc().execs.start(e.ID, { tty }, (streams) => {
         detach = streams.attach(clientSink(sock, tty, { stdout: e.OpenStdout, stderr: e.OpenStderr }, () => undefined));
-        if (e.OpenStdin) pumpStdin(sock, async () => streams, keys, true, () => { detach(); sock.end(); });
+        if (e.OpenStdin) pumpStdin(sock, async () => streams, keys, !tty, () => { detach(); sock.end(); });
         else sock.resume();
       });
       sock.end();

@@ -3,11 +3,11 @@
 import { createReadStream, createWriteStream, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, statSync, symlinkSync, chmodSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Command } from '../command.js';
 import type { Cli } from '../context.js';
 import { StatusError } from '../context.js';
 import { ApiError } from '../../client/errors.js';
+import { pipeAll } from './shared.js';
 
 interface Target {
   container?: string;
@@ -50,7 +50,7 @@ async function extract(archive: Readable, destDir: string, rename?: { from: stri
       } else if (header.type === 'file' || header.type === 'contiguous-file') {
         mkdirSync(dirname(target), { recursive: true });
         const out = createWriteStream(target, { mode: header.mode });
-        pipeline(stream, out).then(() => done(), done);
+        pipeAll(stream as unknown as NodeJS.ReadableStream, out).then(() => done(), done);
       } else {
         stream.resume();
         stream.on('end', () => done());
@@ -59,7 +59,7 @@ async function extract(archive: Readable, destDir: string, rename?: { from: stri
       done(e);
     }
   });
-  await pipeline(archive, ex);
+  await pipeAll(archive, ex);
 }
 
 /** Packs a local path into a tar stream whose root entry is called `rootName`. */
@@ -95,7 +95,7 @@ async function pack(src: string, rootName: string): Promise<Readable> {
 async function fromContainer(cli: Cli, src: Target, dest: string): Promise<void> {
   const res = await cli.engine.request('GET', `/containers/${encodeURIComponent(src.container!)}/archive`, { query: { path: src.path } });
   if (dest === '-') {
-    await pipeline(res, process.stdout);
+    await pipeAll(res, process.stdout);
     return;
   }
   const statHeader = res.headers['x-docker-container-path-stat'];

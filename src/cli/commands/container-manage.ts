@@ -7,8 +7,7 @@ import { StatusError } from '../context.js';
 import { tabwrite } from '../format/tabwriter.js';
 import { filtersJSON } from '../format/names.js';
 import { humanSize, parseBytes } from '../format/units.js';
-import { confirm, forEachName } from './shared.js';
-import { pipeline } from 'node:stream/promises';
+import { confirm, forEachName, pipeAll } from './shared.js';
 
 const enc = encodeURIComponent;
 
@@ -172,7 +171,7 @@ export const port: Command = {
       const [p, proto = 'tcp'] = wanted.split('/');
       const key = `${p}/${proto}`;
       const bindings = ports[key];
-      if (!bindings?.length) throw new StatusError(1, `Error: No public port '${key}' published for ${name}`);
+      if (!bindings?.length) throw new StatusError(1, `Error: No public port '${wanted}' published for ${name}`);
       cli.out(bindings.map((b) => `${hostPort(b)}\n`).join(''));
       return;
     }
@@ -320,6 +319,6 @@ export const exportCommand: Command = {
       throw new StatusError(1, 'cowardly refusing to save to a terminal. Use the -o flag or redirect');
     }
     const res = await cli.engine.request('GET', `/containers/${enc(name)}/export`);
-    await pipeline(res, out ? createWriteStream(out) : process.stdout);
+    await pipeAll(res, out ? createWriteStream(out) : process.stdout);
   },
 };

@@ -8,10 +8,9 @@ import { StatusError, type Cli } from '../context.js';
 import type { ParsedFlags } from '../flags.js';
 import { displayProgress } from '../progress.js';
 import { registryAuthHeader, withDefaultTag } from '../registry-auth.js';
-import { buildCreate } from '../run/config.js';
+import { buildCreate, OptionError, type CreateRequest } from '../run/config.js';
 import { containerFlags, runOnlyFlags } from '../run/flags.js';
 import { monitorTtySize, proxySignals, pumpStreams } from '../streams.js';
-import { forEachName } from './shared.js';
 import { writeFileSync } from 'node:fs';
 import { splitReference } from '../format/names.js';
 
@@ -35,7 +34,13 @@ async function pull(cli: Cli, image: string, quiet: boolean): Promise<void> {
 
 /** Creates the container, pulling the image first when it is missing (per --pull). */
 async function createContainer(cli: Cli, flags: ParsedFlags, image: string, cmd: string[], detach: boolean, cmdName: string): Promise<string> {
-  const req = buildCreate(flags, image, cmd, detach);
+  let req: CreateRequest;
+  try {
+    req = buildCreate(flags, image, cmd, detach);
+  } catch (e) {
+    if (e instanceof OptionError) throw runError(cmdName, e.message);
+    throw e;
+  }
   const policy = flags.string('pull');
   const quiet = flags.bool('quiet');
   const doCreate = () =>
@@ -49,6 +54,7 @@ async function createContainer(cli: Cli, flags: ParsedFlags, image: string, cmd:
     created = await doCreate();
   } catch (e) {
     if (!(e instanceof ApiError) || e.status !== 404 || policy !== 'missing' || !/No such image/i.test(e.message)) {
+      if (cmdName === 'create' && e instanceof ApiError) throw e;
       throw runError(cmdName, e instanceof ApiError ? `Error response from daemon: ${e.message}` : (e as Error).message);
     }
     cli.err(`Unable to find image '${withDefaultTag(image)}' locally\n`);
@@ -78,8 +84,8 @@ interface AttachPlan {
   detachKeys?: string;
 }
 
-/** Opens the attach connection; returns a promise for the end of the output. */
-async function attach(cli: Cli, id: string, plan: AttachPlan): Promise<Promise<void>> {
+/** Opens the attach connection; `done` settles at the end of the output. */
+async function attach(cli: Cli, id: string, plan: AttachPlan): Promise<{ done: Promise<void> }> {
   const { socket, head } = await cli.engine.hijack('POST', `/containers/${id}/attach`, {
     query: {
       stream: 1,
@@ -89,7 +95,7 @@ async function attach(cli: Cli, id: string, plan: AttachPlan): Promise<Promise<v
       detachKeys: plan.detachKeys,
     },
   });
-  return pumpStreams(socket, head, plan);
+  return { done: pumpStreams(socket, head, plan) };
 }
 
 function waitFor(cli: Cli, id: string, condition: string): Promise<number> {
@@ -127,7 +133,7 @@ async function runCommand(cli: Cli, flags: ParsedFlags, args: string[]): Promise
   };
   const waiting = waitFor(cli, id, autoRemove ? 'removed' : 'next-exit');
   waiting.catch(() => {});
-  const output = plan.stdin || plan.stdout || plan.stderr ? await attach(cli, id, plan) : Promise.resolve();
+  const output = plan.stdin || plan.stdout || plan.stderr ? (await attach(cli, id, plan)).done : Promise.resolve();
   try {
     await cli.engine.call('POST', `/containers/${id}/start`);
   } catch (e) {
@@ -194,9 +200,19 @@ export const start: Command = {
   ],
   async run(cli, flags, args) {
     if (!flags.bool('attach') && !flags.bool('interactive')) {
-      return forEachName(cli, args, async (name) => {
-        await cli.engine.call('POST', `/containers/${encodeURIComponent(name)}/start`);
-      });
+      const failed: string[] = [];
+      for (const name of args) {
+        try {
+          await cli.engine.call('POST', `/containers/${encodeURIComponent(name)}/start`);
+          cli.out(`${name}\n`);
+        } catch (e) {
+          if (!(e instanceof ApiError)) throw e;
+          cli.err(`Error response from daemon: ${e.message}\n`);
+          failed.push(name);
+        }
+      }
+      if (failed.length) throw new StatusError(1, `Error: failed to start containers: ${failed.join(', ')}`);
+      return 0;
     }
     if (args.length > 1) throw new StatusError(1, 'you cannot start and attach multiple containers at once');
     const info = await cli.engine.get<ContainerInspect>(`/containers/${encodeURIComponent(args[0])}/json`);
@@ -210,7 +226,7 @@ export const start: Command = {
     };
     const waiting = waitFor(cli, info.Id, info.HostConfig.AutoRemove ? 'removed' : 'next-exit');
     waiting.catch(() => {});
-    const output = await attach(cli, info.Id, plan);
+    const output = (await attach(cli, info.Id, plan)).done;
     try {
       await cli.engine.call('POST', `/containers/${info.Id}/start`);
     } catch (e) {
@@ -244,13 +260,15 @@ export const attachCommand: Command = {
     const tty = info.Config.Tty;
     const waiting = waitFor(cli, info.Id, 'next-exit');
     waiting.catch(() => {});
-    const output = await attach(cli, info.Id, {
+    const output = (
+      await attach(cli, info.Id, {
       stdin: !flags.bool('no-stdin') && info.Config.OpenStdin,
       stdout: true,
       stderr: true,
       tty,
-      detachKeys: flags.string('detach-keys') || cli.config.detachKeys,
-    });
+        detachKeys: flags.string('detach-keys') || cli.config.detachKeys,
+      })
+    ).done;
     const stopResize = tty ? monitorTtySize(cli.engine, `/containers/${info.Id}/resize`) : () => {};
     const stopProxy = !tty && flags.bool('sig-proxy') ? proxySignals(cli.engine, info.Id) : () => {};
     await output;

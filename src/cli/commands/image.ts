@@ -1,7 +1,6 @@
 // The `image` management group: ls, history, rm, inspect, prune, tag, save, load, import,
 // pull and push.
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
 import { ApiError } from '../../client/errors.js';
 import type { Command } from '../command.js';
 import { StatusError } from '../context.js';
@@ -11,7 +10,7 @@ import { inspectObjects, rawGetter } from '../inspect.js';
 import { displayProgress } from '../progress.js';
 import { registryAuthHeader, withDefaultTag } from '../registry-auth.js';
 import { history, images } from './image-list.js';
-import { confirm, formatFlag } from './shared.js';
+import { confirm, formatFlag, pipeAll } from './shared.js';
 import { jsonMessages } from '../../client/engine.js';
 
 const enc = encodeURIComponent;
@@ -117,7 +116,7 @@ export const save: Command = {
       throw new StatusError(1, 'cowardly refusing to save to a terminal. Use the -o flag or redirect');
     }
     const res = await cli.engine.request('GET', '/images/get', { query: { names: args } });
-    await pipeline(res, out ? createWriteStream(out) : process.stdout);
+    await pipeAll(res, out ? createWriteStream(out) : process.stdout);
   },
 };
 
@@ -144,7 +143,7 @@ export const load: Command = {
       contentType: 'application/x-tar',
     });
     if (res.headers['content-type'] === 'application/json') await displayProgress(res, process.stdout);
-    else await pipeline(res, process.stdout);
+    else await pipeAll(res, process.stdout);
   },
 };
 

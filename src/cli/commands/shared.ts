@@ -70,3 +70,9 @@ export async function confirm(cli: Cli, warning: string): Promise<boolean> {
   });
   return answer === 'y' || answer === 'yes';
 }
+
+/** stream.pipeline, loaded on first use (start-up speed). */
+export async function pipeAll(...streams: Array<NodeJS.ReadableStream | NodeJS.WritableStream>): Promise<void> {
+  const { pipeline } = await import('node:stream/promises');
+  await (pipeline as (...s: unknown[]) => Promise<void>)(...streams);
+}

@@ -75,7 +75,8 @@ export const version: Command = {
     let server: ServerVersion | undefined;
     let failure: unknown;
     try {
-      server = await cli.engine.get<ServerVersion>('/version');
+      server = await cli.engine.getUnversioned<ServerVersion>('/version');
+      if (typeof server.ApiVersion === 'string') cli.engine.adoptVersion(server.ApiVersion);
       client.APIVersion = await cli.engine.apiVersion();
     } catch (e) {
       failure = e;

@@ -43,13 +43,19 @@ export function compileTemplate(source: string, prefix = 'template parsing error
   }
 }
 
-function execute(tmpl: Template, data: unknown, prefix: string, funcs?: Record<string, TemplateFunc>): string {
+export function execute(tmpl: Template, data: unknown, prefix: string, funcs?: Record<string, TemplateFunc>): string {
   try {
     return tmpl.execute(data, funcs);
   } catch (e) {
     if (e instanceof ExecError) throw new StatusError(1, `${prefix}${e.message}`);
     throw e;
   }
+}
+
+/** docker's SubHeaderContext.Label: the last dotted part, with - and _ as spaces. */
+function labelHeader(name: unknown): string {
+  const parts = String(name).split('.');
+  return parts[parts.length - 1].replace(/[-_]/g, ' ');
 }
 
 /** Renders rows (formatter contexts) as docker prints a list. */
@@ -60,7 +66,7 @@ export function renderList(spec: ListSpec, rows: object[]): string {
   let body = '';
   for (const row of rows) body += `${execute(tmpl, row, execPrefix)}\n`;
   if (!table) return body;
-  const header = execute(tmpl, new GoMap(spec.headers), execPrefix, headerFuncs);
+  const header = execute(tmpl, new GoMap(spec.headers, { Label: labelHeader }), execPrefix, headerFuncs);
   return tabwrite(`${header}\n${body}`);
 }
 

@@ -7,8 +7,11 @@ import { parseBytes, parseGoDuration } from '../format/units.js';
 
 type Obj = Record<string, unknown>;
 
+/** A client-side problem with run/create options (docker reports it as "docker: <msg>"). */
+export class OptionError extends Error {}
+
 function invalid(msg: string): never {
-  throw new StatusError(125, `invalid argument: ${msg}`);
+  throw new OptionError(msg);
 }
 
 /** Parses a port spec ("8080:80", "127.0.0.1::80/udp", "8000-8001:80-81") into bindings. */
@@ -37,7 +40,7 @@ export function parsePortSpec(spec: string): Array<{ port: string; hostIp: strin
   }
   const range = (s: string): [number, number] => {
     const m = /^(\d+)(?:-(\d+))?$/.exec(s);
-    if (!m) throw new StatusError(125, `invalid containerPort: ${s}`);
+    if (!m) invalid(`invalid containerPort: ${s}`);
     return [Number(m[1]), Number(m[2] ?? m[1])];
   };
   const [cStart, cEnd] = range(containerPort);
@@ -157,9 +160,6 @@ function parseUlimit(spec: string): Obj {
 
 function restartPolicy(spec: string): Obj {
   const [name, count] = spec.split(':');
-  if (!['no', 'always', 'on-failure', 'unless-stopped', ''].includes(name)) {
-    throw new StatusError(125, `invalid restart policy: ${spec}`);
-  }
   return { Name: name, MaximumRetryCount: count ? Number(count) : 0 };
 }
 
@@ -186,8 +186,10 @@ export interface CreateRequest {
 
 /** Builds the create request from flags; `image` and `cmd` are the positional arguments. */
 export function buildCreate(flags: ParsedFlags, image: string, cmd: string[], detach: boolean): CreateRequest {
+  const restart = flags.string('restart');
+  if (flags.bool('rm') && restart !== '' && restart !== 'no') invalid('conflicting options: cannot specify both --restart and --rm');
   const attach = flags.list('attach').map((a) => a.toLowerCase());
-  for (const a of attach) if (!['stdin', 'stdout', 'stderr'].includes(a)) invalid(`valid streams are STDIN, STDOUT and STDERR`);
+  for (const a of attach) if (!['stdin', 'stdout', 'stderr'].includes(a)) invalid(`invalid argument "${a}" for "-a, --attach" flag: valid streams are STDIN, STDOUT and STDERR`);
   const interactive = flags.bool('interactive');
   const attachStdin = detach ? false : attach.length ? attach.includes('stdin') : interactive;
   const attachStdout = detach ? false : attach.length ? attach.includes('stdout') : true;
@@ -254,7 +256,6 @@ export function buildCreate(flags: ParsedFlags, image: string, cmd: string[], de
   const cpus = flags.string('cpus');
   let nanoCpus: number | undefined;
   if (cpus) {
-    if (!/^\d+(\.\d+)?$/.test(cpus)) throw new StatusError(125, `invalid argument "${cpus}" for "--cpus" flag: failed to parse ${cpus} as a rational number`);
     nanoCpus = Math.round(Number(cpus) * 1e9);
   }
 

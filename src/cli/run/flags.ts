@@ -1,8 +1,39 @@
 // The flags `run` and `create` share (docker's container options), with docker's help texts.
 import type { FlagSpec } from '../flags.js';
+import { parseBytes, parseGoDuration } from '../format/units.js';
+
+function validBytes(raw: string): string | undefined {
+  if (raw === '-1') return undefined;
+  try {
+    parseBytes(raw);
+    return undefined;
+  } catch {
+    return `invalid size: '${raw}'`;
+  }
+}
+
+function validDuration(raw: string): string | undefined {
+  try {
+    parseGoDuration(raw);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+const validDecimal = (raw: string) => (/^\d+(\.\d+)?$/.test(raw) ? undefined : `failed to parse ${raw} as a rational number`);
+const validators: Record<string, (raw: string) => string | undefined> = { bytes: validBytes, duration: validDuration, decimal: validDecimal };
 
 const b = (name: string, usage: string, short?: string, def?: boolean): FlagSpec => ({ name, short, kind: 'bool', usage, default: def });
-const s = (name: string, usage: string, short?: string, typeName?: string, def?: string): FlagSpec => ({ name, short, kind: 'string', usage, typeName, default: def });
+const s = (name: string, usage: string, short?: string, typeName?: string, def?: string): FlagSpec => ({
+  name,
+  short,
+  kind: 'string',
+  usage,
+  typeName,
+  default: def,
+  validate: typeName ? validators[typeName] : undefined,
+});
 const l = (name: string, usage: string, short?: string, typeName?: string): FlagSpec => ({ name, short, kind: 'list', usage, typeName });
 const i = (name: string, usage: string, short?: string, def?: number): FlagSpec => ({ name, short, kind: 'int', usage, default: def });
 

@@ -184,6 +184,8 @@ class Executor {
 
   private field(recv: unknown, name: string, args: (() => unknown[]) | undefined): unknown {
     if (recv instanceof GoMap) {
+      const method = recv.methods[name];
+      if (method) return method(...(args ? args() : []));
       if (args) throw new ExecError(`${name} is not a method but has arguments`);
       return recv.entries[name];
     }

@@ -2,7 +2,13 @@
 // wraps Go maps (printed sorted as map[k:v]), undefined is Go's "no value", null a nil pointer.
 
 export class GoMap {
-  constructor(readonly entries: Record<string, unknown>) {}
+  constructor(
+    readonly entries: Record<string, unknown>,
+    /** Methods of the Go type (looked up before keys, as Go templates do). */
+    readonly methods: Record<string, (...args: unknown[]) => unknown> = {},
+    /** A nil map: prints map[] but marshals to null. */
+    readonly nil = false,
+  ) {}
   keys(): string[] {
     return Object.keys(this.entries).sort();
   }
@@ -27,11 +33,17 @@ const SLICE_KEYS = new Set([
   'Layers', 'Aliases', 'Shell', 'OnBuild', 'GroupAdd', 'ConsoleSize',
 ]);
 
+/** Marks an empty slice that stands for a nil one (prints [] but marshals to null). */
+const NIL_SLICE = Symbol('nilSlice');
+
+/** Go struct fields whose JSON names differ: templates reach them by the Go name too. */
+const GO_NAMES: Record<string, string> = { Id: 'ID', ApiVersion: 'APIVersion', MinAPIVersion: 'MinAPIVersion' };
+
 /** Converts decoded JSON into template values, marking Go maps by their field name. */
 export function fromJSON(value: unknown, key = '', parent = ''): unknown {
   if (value === null) {
-    if (MAP_KEYS.has(key) || MAP_KEYS.has(`${parent}:${key}`)) return new GoMap({});
-    if (SLICE_KEYS.has(key)) return [];
+    if (MAP_KEYS.has(key) || MAP_KEYS.has(`${parent}:${key}`)) return new GoMap({}, {}, true);
+    if (SLICE_KEYS.has(key)) return Object.defineProperty([], NIL_SLICE, { value: true });
     return null;
   }
   if (Array.isArray(value)) return value.map((v) => fromJSON(v, '', key));
@@ -40,7 +52,11 @@ export function fromJSON(value: unknown, key = '', parent = ''): unknown {
     const isMap = MAP_KEYS.has(key) || MAP_KEYS.has(`${parent}:${key}`);
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(obj)) out[k] = isMap ? fromJSON(v, '', key) : fromJSON(v, k, key);
-    return isMap ? new GoMap(out) : out;
+    if (isMap) return new GoMap(out);
+    for (const [json, go] of Object.entries(GO_NAMES)) {
+      if (json in out && !(go in out)) Object.defineProperty(out, go, { get: () => out[json], enumerable: false });
+    }
+    return out;
   }
   return value;
 }
@@ -77,6 +93,8 @@ export function goFormat(v: unknown): string {
 }
 
 function plain(v: unknown): unknown {
+  if (v instanceof GoMap && v.nil) return null;
+  if (Array.isArray(v) && (v as { [NIL_SLICE]?: boolean })[NIL_SLICE]) return null;
   if (v instanceof GoMap) {
     const out: Record<string, unknown> = {};
     for (const k of v.keys()) out[k] = plain(v.entries[k]);

@@ -54,7 +54,10 @@ export function withHostDefaults(hc: Record<string, any> | undefined, defaultRun
       '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware'],
     ReadonlyPaths: ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
   };
-  for (const [k, v] of Object.entries(hc ?? {})) if (v !== undefined && !(v === null && Array.isArray(out[k]))) out[k] = v;
+  for (const [k, v] of Object.entries(hc ?? {})) {
+    if (v === undefined || (v === null && Array.isArray(out[k])) || (v === '' && out[k])) continue;
+    out[k] = v;
+  }
   if (!out.RestartPolicy?.Name) out.RestartPolicy = { Name: 'no', MaximumRetryCount: out.RestartPolicy?.MaximumRetryCount ?? 0 };
   if (!out.NetworkMode) out.NetworkMode = 'default';
   if (!out.ShmSize) out.ShmSize = 67108864;
@@ -96,6 +99,7 @@ export function mergeImageConfig(config: Record<string, any>, image: ResolvedIma
   if (!c.Healthcheck && ic.Healthcheck) c.Healthcheck = ic.Healthcheck;
   if (ic.ExposedPorts) c.ExposedPorts = { ...ic.ExposedPorts, ...(c.ExposedPorts ?? {}) };
   if (ic.Volumes) c.Volumes = { ...ic.Volumes, ...(c.Volumes ?? {}) };
+  if (c.Volumes && Object.keys(c.Volumes).length === 0) c.Volumes = null;
   c.Labels = { ...(ic.Labels ?? {}), ...(c.Labels ?? {}) };
   if (!c.Cmd?.length && !c.Entrypoint?.length) throw invalid('No command specified');
   return c;

@@ -31,7 +31,7 @@ export interface ExecRecord {
   Cmd: string[];
   started: boolean;
   streams?: TaskStreams;
-  /** Emits 'exit' once the exit code is recorded. */
+  /** Emits 'running' once started and 'exit' once the exit code is recorded. */
   bus: EventEmitter;
 }
 
@@ -103,7 +103,7 @@ export class ExecService {
       const base = l.spec?.process ?? {};
       const user = e.User ? await resolveUser(layerDirs(await this.containers.mounts(l.rec.ID)), e.User) : undefined;
       const proc = {
-        ...base, terminal: e.Tty, args: e.Cmd, env: mergeEnv(base.env ?? [], e.Env),
+        ...base, terminal: e.Tty, args: e.Cmd, env: mergeEnv(base.env ?? [], [...(e.Tty ? ['TERM=xterm'] : []), ...e.Env]),
         cwd: e.WorkingDir || base.cwd || '/',
         user: user ? { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids } : base.user,
       };
@@ -126,6 +126,7 @@ export class ExecService {
         throw err;
       }
       e.Running = true;
+      e.bus.emit('running');
       this.containers.emit(l, `exec_start: ${e.Cmd.join(' ')}`, { execID: e.ID });
       const exit = await waited.catch(() => ({ exit_status: 126 }));
       await streams.drained(2000);
@@ -147,6 +148,10 @@ export class ExecService {
 
   async resize(id: string, h: number, w: number): Promise<void> {
     const e = this.get(id);
+    // The CLI resizes right after the stream opens, which may be before the process runs.
+    if (!e.Running && e.started && e.ExitCode === null) {
+      await new Promise((resolve) => { e.bus.once('running', resolve); e.bus.once('exit', resolve); });
+    }
     if (!e.Running) throw conflict(`Exec ${id} is not running`);
     await this.containers.d.containerd.tasks.ResizePty({ container_id: e.ContainerID, exec_id: e.ID, width: w, height: h });
   }

@@ -20,6 +20,10 @@ async function existsIn(dirs: string[], rel: string): Promise<boolean> {
   return false;
 }
 
+// Mount points runc creates in the upper dir; Docker keeps them in an init layer, so its diff never shows them.
+const RUNTIME_MOUNTPOINTS = ['/dev', '/proc', '/sys', '/etc/hostname', '/etc/hosts', '/etc/resolv.conf'];
+const isRuntimeStub = (p: string) => RUNTIME_MOUNTPOINTS.some((m) => p === m || p.startsWith(`${m}/`));
+
 /** Docker's ContainerChanges: 0 modified, 1 added, 2 deleted (overlay whiteouts). */
 export async function changes(mounts: Mount[]): Promise<Change[]> {
   const { upper, lowers } = rootfsDirs(mounts);
@@ -31,7 +35,9 @@ export async function changes(mounts: Mount[]): Promise<Change[]> {
       const r = `${rel}/${name}`;
       const st = await lstat(join(upper, r));
       if (st.isCharacterDevice() && st.rdev === 0) { out.push({ Path: r, Kind: 2 }); continue; }
-      out.push({ Path: r, Kind: (await existsIn(lowers, r)) ? 0 : 1 });
+      const kind = (await existsIn(lowers, r)) ? 0 : 1;
+      if (kind === 1 && isRuntimeStub(r)) continue;
+      out.push({ Path: r, Kind: kind });
       if (st.isDirectory()) await walk(r);
     }
   };

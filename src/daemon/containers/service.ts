@@ -5,11 +5,10 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { rmSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Daemon } from '../daemon.js';
 import { conflict, invalid, notFound, notModified, EngineError } from '../errors.js';
 import { GrpcStatus, isGrpcCode, anyJson, OCI_SPEC_TYPE, type GrpcError } from '../../runtime/containerd-client.js';
 import { FifoPool } from '../../runtime/fifo-pool.js';
-import { makeFifos, removeFifos, TaskStreams, type OutputSink, type StdioPaths } from '../../runtime/task-io.js';
+import { makeFifos, removeFifos, TaskStreams, type OutputSink } from '../../runtime/task-io.js';
 import { layerDirs, type Mount } from '../../runtime/snapshot-layers.js';
 import { buildSpec } from '../../runtime/oci-spec.js';
 import { resolveUser } from '../../runtime/rootfs-user.js';
@@ -23,6 +22,8 @@ import { stateWord } from './status.js';
 import { ExecService } from './exec.js';
 import { changes, exportRootfs, sizes, type Change } from './fs-views.js';
 import { top } from './top.js';
+import { watchOom } from '../../runtime/task-oom.js';
+import { NAMESPACE, type Daemon } from '../daemon.js';
 import { summary } from './views.js';
 import type { Readable } from 'node:stream';
 
@@ -31,7 +32,7 @@ const RUNTIME = 'io.containerd.runc.v2';
 const SIGKILL = 9;
 const SIGTERM = 15;
 
-export interface ExitInfo { code: number; at: string; oom?: boolean }
+export interface ExitInfo { code: number; at: string }
 
 /** A container in memory: its record plus whatever is live while it runs. */
 export interface Live {
@@ -43,6 +44,8 @@ export interface Live {
   attachers: Set<OutputSink>;
   /** Emits 'exit' (ExitInfo), 'removed', 'start'. */
   bus: EventEmitter;
+  /** containerd reported an OOM kill in the current task. */
+  oom?: boolean;
   /** Resolves when the current exit has been fully processed. */
   exitDone?: Promise<void>;
   restartTimer?: NodeJS.Timeout;
@@ -69,6 +72,7 @@ export class ContainerService {
   private readonly live = new Map<string, Live>();
   private readonly names = new Map<string, string>();
   private accepting = true;
+  private stopOomWatch?: () => void;
 
   constructor(readonly d: Daemon) {
     this.store = new RecordStore(d.path('containers'));
@@ -242,12 +246,10 @@ export class ContainerService {
         cwd: c.WorkingDir || '/', user, tty: !!c.Tty, openStdin: !!c.OpenStdin, netns: prepared.netns,
         etcFiles: { hosts: rec.HostsPath, hostname: rec.HostnamePath, resolvConf: rec.ResolvConfPath },
         hostConfig: rec.HostConfig, cgroupsPath: `/berth/${rec.ID}`,
-      } as Parameters<typeof buildSpec>[0]) as Record<string, any>;
+      }) as unknown as Record<string, any>;
       const paths = await makeFifos(this.fifos, fifoDir, { stdin: !!c.OpenStdin, tty: !!c.Tty });
       streams = new TaskStreams(paths);
-      logger = this.newLogger(rec);
-      const log = logger;
-      streams.attach({ write: (stream, chunk) => { log.write(stream, chunk); return true; }, end: () => undefined });
+      logger = this.attachLogger(rec, streams);
       for (const sink of l.attachers) streams.attach(sink);
       await this.createContainerdObject(rec, spec);
       created = true;
@@ -260,6 +262,7 @@ export class ContainerService {
         await this.d.networks.writeEtcFiles(this.store.dir(rec.ID), netReq, netState);
       }
       const exited = cd.tasks.Wait({ container_id: rec.ID });
+      exited.catch(() => undefined);
       await cd.tasks.Start({ container_id: rec.ID });
       streams.started(() => cd.tasks.CloseIO({ container_id: rec.ID, exec_id: '', stdin: true }));
       l.streams = streams; l.logger = logger; l.spec = spec;
@@ -353,7 +356,8 @@ export class ContainerService {
       ]);
       this.execs.containerExited(rec.ID);
       removeFifos(this.d.runPath('fifo', rec.ID));
-      Object.assign(rec.State, { Running: false, Paused: false, Pid: 0, ExitCode: exit.code, FinishedAt: exit.at, OOMKilled: !!exit.oom });
+      Object.assign(rec.State, { Running: false, Paused: false, Pid: 0, ExitCode: exit.code, FinishedAt: exit.at, OOMKilled: !!l.oom });
+      l.oom = false;
       const restart = this.shouldRestart(rec, exit.code);
       if (restart) rec.State.Restarting = true;
       this.save(l);
@@ -405,7 +409,10 @@ export class ContainerService {
     if (l.rec.State.Paused && sig !== SIGKILL) throw conflict(`Cannot kill container: ${ref}: Container ${l.rec.ID} is paused. Unpause the container before stopping or killing`);
     l.rec.HasBeenManuallyStopped = true;
     this.save(l);
+    // As dockerd: a SIGKILL returns once the container is down (bounded wait).
+    const exited = sig === SIGKILL ? this.nextExit(l, 10_000) : undefined;
     await this.signal(l, sig);
+    if (exited && await exited) await l.exitDone;
   }
 
   private async signal(l: Live, sig: number): Promise<void> {
@@ -643,6 +650,12 @@ export class ContainerService {
 
   async init(): Promise<void> {
     await this.fifos.fill();
+    this.stopOomWatch = watchOom(this.d.containerd, NAMESPACE, (id) => {
+      const l = this.live.get(id);
+      if (!l) return;
+      l.oom = true;
+      this.emit(l, 'oom');
+    });
     const recs = this.store.loadAll();
     for (const rec of recs) this.register(rec);
     await Promise.all(this.all().map((l) => this.reconcile(l).catch((err) => {
@@ -650,7 +663,7 @@ export class ContainerService {
     })));
     for (const l of this.all()) {
       const p = l.rec.HostConfig.RestartPolicy?.Name;
-      if (!l.rec.State.Running && !l.rec.HasBeenManuallyStopped && (p === 'always' || p === 'unless-stopped') && l.rec.HasBeenStartedBefore) {
+      if (!l.rec.State.Running && !l.rec.State.Restarting && !l.rec.HasBeenManuallyStopped && (p === 'always' || p === 'unless-stopped') && l.rec.HasBeenStartedBefore) {
         void this.locked(l, () => this.startTask(l)).catch((err) => console.error(`berthd: restart ${l.rec.ID.slice(0, 12)}: ${err.message}`));
       }
     }
@@ -661,7 +674,6 @@ export class ContainerService {
     const rec = l.rec;
     rec.State.Restarting = false;
     rec.State.RemovalInProgress = false;
-    if (!rec.State.Running) return;
     const cd = this.d.containerd;
     let proc: any;
     try {
@@ -670,31 +682,49 @@ export class ContainerService {
       if (!isGrpcCode(err, GrpcStatus.NOT_FOUND)) throw err;
     }
     if (proc && (proc.status === 'RUNNING' || proc.status === 'PAUSED' || proc.status === 'PAUSING')) {
-      const fifoDir = this.d.runPath('fifo', rec.ID);
-      const paths: StdioPaths = {
-        stdin: rec.Config.OpenStdin ? join(fifoDir, 'stdin') : '', stdout: join(fifoDir, 'stdout'),
-        stderr: rec.Config.Tty ? '' : join(fifoDir, 'stderr'), terminal: !!rec.Config.Tty,
-      };
-      const streams = new TaskStreams(paths);
-      streams.started(() => cd.tasks.CloseIO({ container_id: rec.ID, exec_id: '', stdin: true }));
-      const logger = this.newLogger(rec);
-      streams.attach({ write: (stream, chunk) => { logger.write(stream, chunk); return true; }, end: () => undefined });
-      l.streams = streams; l.logger = logger;
+      // Also a task berthd started but died before recording: it runs, so it is adopted.
+      if (!rec.State.Running) Object.assign(rec.State, { Running: true, Pid: proc.pid, StartedAt: rfc3339Nano(), ExitCode: 0, Error: '' });
+      this.reattach(l, proc.status !== 'RUNNING');
       const c = await cd.containers.Get({ id: rec.ID });
       l.spec = JSON.parse(Buffer.from(c.container.spec.value).toString());
-      rec.State.Paused = proc.status !== 'RUNNING';
       this.save(l);
-      this.watchExit(l, cd.tasks.Wait({ container_id: rec.ID }));
       return;
     }
-    const exit: ExitInfo = proc
-      ? { code: proc.exit_status, at: timestampOf(proc.exited_at) }
-      : { code: 255, at: rfc3339Nano() };
-    await this.handleExit(l, exit);
+    if (rec.State.Running) {
+      await this.handleExit(l, proc ? { code: proc.exit_status, at: timestampOf(proc.exited_at) } : { code: 255, at: rfc3339Nano() });
+    } else if (proc) {
+      await cd.tasks.Delete({ container_id: rec.ID }).catch(() => undefined);
+      await cd.containers.Delete({ id: rec.ID }).catch(() => undefined);
+    }
   }
+
+  /** Reopens a running task's FIFOs (kept under the exec-root), resumes logging and waits for its exit. */
+  private reattach(l: Live, paused: boolean): void {
+    const rec = l.rec;
+    const cd = this.d.containerd;
+    const fifoDir = this.d.runPath('fifo', rec.ID);
+    const streams = new TaskStreams({
+      stdin: rec.Config.OpenStdin ? join(fifoDir, 'stdin') : '', stdout: join(fifoDir, 'stdout'),
+      stderr: rec.Config.Tty ? '' : join(fifoDir, 'stderr'), terminal: !!rec.Config.Tty,
+    });
+    streams.started(() => cd.tasks.CloseIO({ container_id: rec.ID, exec_id: '', stdin: true }));
+    l.logger = this.attachLogger(rec, streams);
+    l.streams = streams;
+    rec.State.Paused = paused;
+    this.watchExit(l, cd.tasks.Wait({ container_id: rec.ID }));
+  }
+
+  /** Creates the container's logger and feeds it the task's output. */
+  private attachLogger(rec: ContainerRecord, streams: TaskStreams): Logger {
+    const logger = this.newLogger(rec);
+    streams.attach({ write: (stream, chunk) => { logger.write(stream, chunk); return true; }, end: () => undefined });
+    return logger;
+  }
+
 
   async shutdown(): Promise<void> {
     this.accepting = false;
+    this.stopOomWatch?.();
     const closing: Promise<void>[] = [];
     for (const l of this.live.values()) {
       clearTimeout(l.restartTimer);

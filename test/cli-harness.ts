@@ -1,0 +1,58 @@
+// Shared helpers for the berth CLI golden tests: the reference engine, the bundled CLI, and
+// running the same command through docker and berth for comparison.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (tests run from dist/test/). */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BERTH = join(ROOT, 'bin', 'berth');
+const REFERENCE = join(ROOT, '..', 'shared', 'tools', 'reference-dockerd');
+
+export interface Result {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+/** Starts (or finds) the reference dockerd and bundles the CLI; returns the DOCKER_HOST. */
+export function setup(): string {
+  if (!existsSync(REFERENCE)) throw new Error(`reference engine script missing: ${REFERENCE}`);
+  const host = execFileSync(REFERENCE, ['start'], { encoding: 'utf8' }).trim().split('\n').pop()!;
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'bundle-cli.mjs')], { cwd: ROOT, stdio: 'inherit' });
+  return host;
+}
+
+export function run(bin: string, args: string[], opts: { host: string; input?: string; env?: Record<string, string> }): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, {
+      env: { ...process.env, DOCKER_HOST: opts.host, ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ stdout, stderr, code: code ?? -1 });
+    });
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** go-units durations ("3 seconds", "Less than a second", "About a minute") -> "<dur>". */
+export function maskDurations(s: string): string {
+  return s.replace(
+    /(Less than a second|About a minute|About an hour|\d+ (second|minute|hour|day|week|month|year)s?)/g,
+    '<dur>',
+  );
+}
+
+/** docker's output with the program name as berth prints it. */
+export function asBerth(s: string): string {
+  return s.replace(/\bdocker (?=[a-z\[-])/g, 'berth ').replace(/'docker/g, "'berth").replace(/^docker:/gm, 'berth:');
+}
