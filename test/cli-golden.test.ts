@@ -2,11 +2,11 @@
 // reference engine, must print the same stdout and stderr and exit with the same code.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { asBerth, BERTH, maskDurations, run, setup, type Result } from './cli-harness.js';
+import { asBerth, BERTH, maskDurations, run, setup, startRegistry, type Result } from './cli-harness.js';
 
 const RUN_ID = randomBytes(4).toString('hex');
 const LABEL = `berth-cli-test=${RUN_ID}`;
@@ -35,18 +35,16 @@ async function mustDocker(args: string[]): Promise<string> {
 }
 
 describe('berth CLI against docker (golden)', { concurrency: false }, () => {
-  let running = '';
-  let stopped = '';
   const name = (s: string) => `berthcli-${RUN_ID}-${s}`;
 
   before(async () => {
     host = setup();
-    running = await mustDocker([
+    await mustDocker([
       'run', '-d', '--name', name('web'), '-l', LABEL, '-l', 'a.b=c d', '-e', 'FOO=bar', '-p', '127.0.0.1:18080:80',
       '-p', '18081:81/udp', '-v', '/tmp:/hosttmp:ro', 'busybox', 'sh', '-c', 'echo out; echo err >&2; sleep 300',
     ]);
-    stopped = await mustDocker(['run', '--name', name('done'), '-l', LABEL, 'busybox', 'sh', '-c', 'echo one; echo two; exit 3']).catch(() => '');
-    await docker(['wait', name('done')]);
+    // Exits with 3 on purpose: a stopped container with output for ps/logs/wait.
+    await docker(['run', '--name', name('done'), '-l', LABEL, 'busybox', 'sh', '-c', 'echo one; echo two; exit 3']);
   });
 
   after(async () => {
@@ -115,6 +113,15 @@ describe('berth CLI against docker (golden)', { concurrency: false }, () => {
     await same(['ps', '-a', '--format', 'table {{.Names}}\t{{.Label "a.b"}}\t{{.Ports}}\t{{.State}}', ...f]);
     await same(['ps', '-a', '--format', '{{.Names}}|{{.Labels}}|{{upper .State}}|{{.Mounts}}|{{.Networks}}', ...f]);
     await same(['ps', '-a', '-n', '1', '--format', '{{.Names}}', ...f]);
+    const cfg = mkdtempSync(join(tmpdir(), 'berth-cli-config-'));
+    try {
+      writeFileSync(join(cfg, 'config.json'), JSON.stringify({ psFormat: 'table {{.Names}}\t{{.Image}}', imagesFormat: '{{.Repository}}:{{.Tag}}' }));
+      await same(['--config', cfg, 'ps', '-a', ...f]);
+      await same(['--config', cfg, 'images', 'busybox']);
+      await same(['--config', cfg, 'ps', '-a', '--format', '{{.Names}}', ...f]);
+    } finally {
+      rmSync(cfg, { recursive: true, force: true });
+    }
     await same(['ps', '--format', '{{.Nope}}']);
     await same(['ps', '--format', '{{.ID']);
   });
@@ -232,6 +239,82 @@ describe('berth CLI against docker (golden)', { concurrency: false }, () => {
     await same(['context', 'ls']);
   });
 
+  it('drives terminals like docker (-t, detach keys, attach, start -a)', async () => {
+    // script(1) gives the CLI a pseudo-terminal; the input is fed after a delay.
+    const inTerminal = (bin: string, args: string, input = '', delay = 0) =>
+      run('sh', ['-c', `(sleep ${delay}; printf '${input}') | script -qec "${bin} ${args}" /dev/null`], { host });
+    const both = async (args: string, input = '', delay = 0) => {
+      const d = await inTerminal('docker', args, input, delay);
+      const b = await inTerminal(BERTH, args, input, delay);
+      assert.equal(b.stdout, asBerth(d.stdout), `${args}: terminal output`);
+      assert.equal(b.code, d.code, `${args}: exit code`);
+    };
+    await both(`run -t --rm -l ${LABEL} busybox sh -c 'tty; printf \"a\\nb\\n\"; exit 4'`);
+    await both(`run -t --rm -l ${LABEL} busybox sh -c 'sleep 0.3; stty size </dev/tty'`);
+    for (const cli of ['docker', BERTH]) {
+      const n = name(`tty-${cli === 'docker' ? 'd' : 'b'}`);
+      const r = await inTerminal(cli, `run -it --name ${n} -l ${LABEL} busybox sh`, '\\020\\021', 1.5);
+      assert.equal(r.code, 0, `${cli} run -it detach`);
+      assert.equal((await docker(['inspect', '-f', '{{.State.Running}}', n])).stdout, 'true\n');
+      const a = await inTerminal(cli, `attach ${n}`, '\\020\\021', 1.5);
+      assert.equal(a.code, 1);
+      assert.match(a.stdout, /read escape sequence\r\n$/);
+    }
+    const created = await mustDocker(['create', '-l', LABEL, 'busybox', 'sh', '-c', 'echo started; exit 2']);
+    const st = await berth(['start', '-a', created]);
+    assert.deepEqual([st.stdout, st.code], ['started\n', 2]);
+  });
+
+  it('pushes, pulls and logs in to a registry like docker', async () => {
+    const registry = await startRegistry();
+    const dir = mkdtempSync(join(tmpdir(), 'berth-cli-config-'));
+    const ref = `${registry.address}/${name('pushed')}:1`;
+    try {
+      await mustDocker(['tag', 'busybox', ref]);
+      const first = await berth(['push', ref]);
+      assert.equal(first.code, 0, first.stderr);
+      assert.match(first.stdout, /^The push refers to repository \[.*\]\n[0-9a-f]{12}: Preparing\n[0-9a-f]{12}: Pushed\n1: digest: sha256:[0-9a-f]{64} size: \d+\n$/);
+      await same(['push', ref]);
+      await same(['push', '-q', ref]);
+      await mustDocker(['rmi', ref]);
+      const pulled = await berth(['pull', ref]);
+      assert.match(pulled.stdout, /^1: Pulling from .*\nDigest: sha256:[0-9a-f]{64}\nStatus: Downloaded newer image for .*\n.*:1\n$/);
+      await same(['pull', ref]);
+      await same(['pull', '-q', ref]);
+      await same(['pull', `${registry.address}/${name('pushed')}:nope`]);
+      await same(['images', '--digests', '--format', '{{.Repository}} {{.Tag}} {{.Digest}}', `${registry.address}/${name('pushed')}`]);
+      // run pulls a missing image first, reporting on stderr.
+      const runs: Result[] = [];
+      for (const cli of [docker, berth]) {
+        await docker(['rmi', ref]);
+        runs.push(await cli(['run', '--rm', '-l', LABEL, ref, 'echo', 'hi']));
+      }
+      assert.deepEqual(runs[1], runs[0]);
+      assert.match(runs[1].stderr, /^Unable to find image '.*:1' locally\n1: Pulling from /);
+      for (const [cli, cfg] of [['docker', `${dir}/d`], [BERTH, `${dir}/b`]] as const) {
+        const r = await run(cli, ['--config', cfg, 'login', '-u', 'user', '--password-stdin', registry.address], { host, input: 'secret\n' });
+        assert.equal(r.stdout, 'Login Succeeded\n');
+        assert.equal(r.stderr.replace(cfg, 'CFG'), `\nWARNING! Your credentials are stored unencrypted in 'CFG/config.json'.\nConfigure a credential helper to remove this warning. See\nhttps://docs.docker.com/go/credential-store/\n\n`);
+      }
+      assert.equal(readFileSync(`${dir}/b/config.json`, 'utf8'), readFileSync(`${dir}/d/config.json`, 'utf8'));
+      const out = await run(BERTH, ['--config', `${dir}/b`, 'logout', registry.address], { host });
+      assert.equal(out.stdout, `Removing login credentials for ${registry.address}\n`);
+    } finally {
+      await docker(['rmi', ref]);
+      registry.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('streams events like docker', async () => {
+    const since = String(Math.floor(Date.now() / 1000) - 600);
+    const until = String(Math.floor(Date.now() / 1000));
+    const f = ['--since', since, '--until', until, '--filter', `label=${LABEL}`];
+    await same(['events', ...f]);
+    await same(['events', ...f, '--format', '{{.Type}} {{.Action}} {{.Actor.Attributes.name}}']);
+    await same(['events', ...f, '--format', '{{json .}}']);
+  });
+
   it('stops, kills, renames and removes containers like docker', async () => {
     const a = await mustDocker(['run', '-d', '-l', LABEL, '--name', name('a'), 'busybox', 'sleep', '300']);
     const b = await mustDocker(['run', '-d', '-l', LABEL, '--name', name('b'), 'busybox', 'sleep', '300']);
@@ -243,6 +326,6 @@ describe('berth CLI against docker (golden)', { concurrency: false }, () => {
     assert.equal((await berth(['stop', '-t', '1', name('b')])).stdout, `${name('b')}\n`);
     assert.equal((await berth(['rename', name('b'), name('b2')])).code, 0);
     assert.equal((await berth(['rm', name('b2'), a])).stdout, `${name('b2')}\n${a}\n`);
-    void b;
+    assert.match(b, /^[0-9a-f]{64}$/);
   });
 });

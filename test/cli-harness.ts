@@ -1,7 +1,9 @@
 // Shared helpers for the berth CLI golden tests: the reference engine, the bundled CLI, and
 // running the same command through docker and berth for comparison.
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect as netConnect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -55,4 +57,50 @@ export function maskDurations(s: string): string {
 /** docker's output with the program name as berth prints it. */
 export function asBerth(s: string): string {
   return s.replace(/\bdocker (?=[a-z\[-])/g, 'berth ').replace(/'docker/g, "'berth").replace(/^docker:/gm, 'berth:');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** A throw-away Debian docker-registry on 127.0.0.1 (insecure by default for dockerd). */
+export async function startRegistry(): Promise<{ address: string; stop: () => void }> {
+  try {
+    execFileSync('sh', ['-c', 'command -v docker-registry']);
+  } catch {
+    execFileSync('apt-get', ['install', '-y', '-q', 'docker-registry'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, stdio: 'ignore' });
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'berth-cli-registry-'));
+  const port = await freePort();
+  writeFileSync(
+    join(dir, 'config.yml'),
+    `version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: 127.0.0.1:${port}\n`,
+  );
+  const child: ChildProcess = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: 'ignore' });
+  const address = `127.0.0.1:${port}`;
+  for (let i = 0; i < 50; i++) {
+    const up = await new Promise<boolean>((resolve) => {
+      const sock = netConnect(port, '127.0.0.1', () => {
+        sock.destroy();
+        resolve(true);
+      });
+      sock.on('error', () => resolve(false));
+    });
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    address,
+    stop: () => {
+      child.kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

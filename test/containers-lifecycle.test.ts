@@ -2,7 +2,7 @@
 // name rules, restart policies, --rm, and a berthd killed with kill -9 while containers run.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEngine, sleep, waitFor, type Engine } from './harness.js';
+import { rawRequest, run, startEngine, sleep, waitFor, type Engine } from './harness.js';
 
 let engine: Engine;
 
@@ -62,7 +62,10 @@ test('names: validation, conflicts, id prefixes', async () => {
   const dup = await engine.docker(['create', '--name', name, 'busybox']);
   assert.match(dup.stderr, new RegExp(`The container name "/${name}" is already in use by container "${id}"`));
   assert.equal(await state(id.slice(0, 10), '{{.Name}}'), `/${name}`);
-  assert.match((await engine.docker(['create', 'busybox:nosuch'])).stderr, /No such image: (docker.io\/library\/)?busybox:nosuch/);
+  // Through the API: the CLI would try a pull first.
+  const missing = await rawRequest(engine.socketPath, 'POST', '/containers/create', '{"Image":"busybox:nosuch"}', { 'Content-Type': 'application/json' });
+  assert.equal(missing.status, 404);
+  assert.equal(JSON.parse(missing.body).message, 'No such image: busybox:nosuch');
 });
 
 test('restart policy on-failure restarts a failing container up to the limit', async () => {
@@ -71,7 +74,9 @@ test('restart policy on-failure restarts a failing container up to the limit', a
   await waitFor(async () => (await state(name, '{{.RestartCount}} {{.State.Status}}')) === '2 exited', 15_000, 'two restarts');
 });
 
-test('berthd killed with kill -9: running containers survive, logs and wait resume', async () => {
+const onReference = process.env.BERTH_TEST_ENGINE === 'reference';
+
+test('berthd killed with kill -9: running containers survive, logs and wait resume', { skip: onReference && 'the shared reference engine is never killed' }, async () => {
   const names = [engine.name('a'), engine.name('b'), engine.name('c')];
   for (const n of names) {
     await engine.docker(['run', '-d', '--name', n, 'busybox', 'sh', '-c', 'i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.2; done']);
@@ -95,4 +100,33 @@ test('berthd killed with kill -9: running containers survive, logs and wait resu
   assert.equal(await state(names[2]), 'exited');
   const exec = await engine.docker(['exec', names[0], 'echo', 'still here']);
   assert.equal(exec.stdout, 'still here\n');
+});
+
+test('diff hides the init stubs, export has them, prune removes stopped containers', async () => {
+  const name = engine.name('fs');
+  await engine.docker(['run', '--name', name, 'busybox', 'sh', '-c', 'mkdir /newd; echo x > /newd/f; rm /etc/group; touch /tmp/t']);
+  const diff = await engine.docker(['diff', name]);
+  assert.deepEqual(diff.stdout.trim().split('\n').sort(), ['A /newd', 'A /newd/f', 'A /tmp/t', 'C /etc', 'C /tmp', 'D /etc/group']);
+  const tar = await engine.docker(['export', name]);
+  assert.equal(tar.code, 0);
+  const list = await run('tar', ['-t'], { input: tar.raw });
+  for (const want of ['newd/f', 'etc/hostname', '.dockerenv', 'bin/busybox']) assert.ok(list.stdout.split('\n').includes(want), want);
+  assert.ok(!list.stdout.split('\n').includes('etc/group'));
+  const keep = engine.name('keep');
+  await engine.docker(['run', '-d', '--name', keep, 'busybox', 'sleep', '100']);
+  const pruned = await engine.docker(['container', 'prune', '-f', '--filter', 'label!=nosuch']);
+  assert.equal(pruned.code, 0, pruned.stderr);
+  assert.match((await engine.docker(['inspect', name])).stderr, /No such (container|object)/);
+  assert.equal(await state(keep), 'running');
+});
+
+test('events carry name, image and labels; die carries the exit code', async () => {
+  const name = engine.name('ev');
+  const since = Math.floor(Date.now() / 1000) - 1;
+  await engine.docker(['run', '--rm', '--name', name, '--label', 'team=x', 'busybox', 'sh', '-c', 'exit 3']);
+  const ev = await engine.docker(['events', '--since', String(since), '--until', String(Math.ceil(Date.now() / 1000) + 1),
+    '--filter', `container=${name}`, '--format', '{{.Action}} {{.Actor.Attributes.name}} {{.Actor.Attributes.image}} {{.Actor.Attributes.team}} {{.Actor.Attributes.exitCode}}']);
+  const lines = ev.stdout.trim().split('\n');
+  assert.deepEqual(lines.map((l) => l.split(' ')[0]), ['create', 'attach', 'start', 'die', 'destroy']);
+  assert.equal(lines[3], `die ${name} busybox x 3`);
 });

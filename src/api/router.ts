@@ -149,7 +149,7 @@ async function readJson(req: IncomingMessage): Promise<any> {
   if (!text) return undefined;
   const type = req.headers['content-type'];
   if (type && !/^application\/json\s*(;|$)/i.test(type)) {
-    throw invalid(`unsupported Content-Type header (${type.split(';')[0]}): must be 'application/json'`);
+    throw invalid(`Content-Type specified (${type}) must be 'application/json'`);
   }
   try {
     return JSON.parse(text);

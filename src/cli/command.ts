@@ -49,7 +49,7 @@ export function terminalWidth(): number {
 }
 
 export function commandHelp(path: string, cmd: Command): string {
-  let out = `Usage:  ${PROG} ${path} ${cmd.usage}\n\n${(cmd.long ?? cmd.short).trim()}\n`;
+  let out = `Usage:  ${PROG} ${path}${cmd.usage ? ` ${cmd.usage}` : ''}\n\n${(cmd.long ?? cmd.short).trim()}\n`;
   if (cmd.aliasPaths?.length) out += `\nAliases:\n  ${cmd.aliasPaths.map((p) => `${PROG} ${p}`).join(', ')}\n`;
   if (cmd.flags.some((f) => !f.hidden)) out += `\nOptions:\n${flagUsages(cmd.flags, terminalWidth() - 1).trimEnd()}\n`;
   return out;

@@ -6,7 +6,7 @@ import { StatusError } from './context.js';
 import { indentJSON } from './format/json-indent.js';
 import { compileTemplate, execute } from './format/list.js';
 import { readAll } from './commands/shared.js';
-import { fromJSON } from './template/values.js';
+import { fromJSON, parseJSONExact } from './template/values.js';
 
 /** Fetches one object's raw JSON; rejects with the daemon's ApiError (404 when missing). */
 export type RawGetter = (name: string) => Promise<string>;
@@ -39,7 +39,7 @@ export async function inspectObjects(cli: Cli, names: string[], get: RawGetter, 
     const tmpl = compileTemplate(opts.format === 'json' ? '{{json .}}' : opts.format);
     let out = '';
     try {
-      for (const raw of found) out += `${execute(tmpl, fromJSON(JSON.parse(raw)), 'template parsing error: ')}\n`;
+      for (const raw of found) out += `${execute(tmpl, fromJSON(parseJSONExact(raw)), 'template parsing error: ')}\n`;
     } catch (e) {
       // docker flushes its (partial) buffer with a newline before reporting the error.
       cli.out(`${out}\n`);

@@ -110,8 +110,19 @@ export async function main(argv: string[]): Promise<number> {
     cli.out(`${PROG} version ${VERSION}\n`);
     return 0;
   }
+  const context = flags.string('context') || (process.env.DOCKER_HOST ? '' : process.env.DOCKER_CONTEXT) || 'default';
+  if (context !== 'default') {
+    const { createHash } = await import('node:crypto');
+    const meta = `${cli.configDir}/contexts/meta/${createHash('sha256').update(context).digest('hex')}/meta.json`;
+    cli.err(`Failed to initialize: unable to resolve docker endpoint: context "${context}": context not found: open ${meta}: no such file or directory\n`);
+    return 1;
+  }
+  if (args[0] === 'help' && args.length > 1) return main([...args.slice(1), '--help']);
   if (parsed.help || !args.length || args[0] === 'help') {
-    cli.out(rootHelp(flagUsages(globalFlags, terminalWidth() - 1), PROG));
+    // Asked for help: stdout; no command at all: the same text on stderr.
+    const text = rootHelp(flagUsages(globalFlags, terminalWidth() - 1), PROG);
+    if (args.length || parsed.help) cli.out(text);
+    else cli.err(text);
     return 0;
   }
   try {

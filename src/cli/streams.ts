@@ -2,6 +2,7 @@
 // non-TTY output, raw terminal mode and SIGWINCH resizing for -t, half-close on stdin EOF.
 import type { Duplex } from 'node:stream';
 import { StdcopyDemuxer } from '../client/stdcopy.js';
+import { EscapeScanner, parseDetachKeys } from './detach-keys.js';
 import type { Engine } from '../client/engine.js';
 
 export interface StreamOptions {
@@ -9,33 +10,44 @@ export interface StreamOptions {
   stdin: boolean;
   stdout: boolean;
   stderr: boolean;
+  /** docker's key spec ("ctrl-p,ctrl-q" when unset) recognised in the local input. */
+  detachKeys?: string;
 }
 
-/** Pipes a hijacked connection to the local stdio; resolves when the remote output ends. */
-export async function pumpStreams(socket: Duplex, head: Buffer, opts: StreamOptions): Promise<void> {
-  const { spawnSync } = opts.tty && process.stdout.isTTY ? await import('node:child_process') : { spawnSync: undefined };
+export type StreamEnd = 'ended' | 'detached';
+
+/** Pipes a hijacked connection to the local stdio; resolves when the output ends or the user detaches. */
+export async function pumpStreams(socket: Duplex, head: Buffer, opts: StreamOptions): Promise<StreamEnd> {
+  const scanner = opts.stdin ? new EscapeScanner(parseDetachKeys(opts.detachKeys || 'ctrl-p,ctrl-q')) : undefined;
+  let detached = false;
+  const { spawnSync } = opts.stdin && opts.tty && process.stdin.isTTY && process.stdout.isTTY ? await import('node:child_process') : { spawnSync: undefined };
   const write = (fd: 'out' | 'err', b: Buffer) => (fd === 'out' ? process.stdout.write(b) : process.stderr.write(b));
   const demux = new StdcopyDemuxer((id, payload) => write(id === 2 ? 'err' : 'out', payload));
   const onData = (c: Buffer) => (opts.tty ? write('out', c) : demux.push(c));
   if (head.length) onData(head);
   socket.on('data', onData);
   let restoreTerminal = () => {};
-  if (spawnSync) {
-    // libuv's raw mode keeps output post-processing (\n -> \r\n); the remote TTY already does it.
-    spawnSync('stty', ['-opost'], { stdio: [1, 'ignore', 'ignore'] });
-    restoreTerminal = () => spawnSync('stty', ['opost'], { stdio: [1, 'ignore', 'ignore'] });
-  }
+  const stdin = process.stdin;
   if (opts.stdin) {
-    const stdin = process.stdin;
+    // docker switches the terminal to raw mode only when it forwards a terminal's input.
     if (opts.tty && stdin.isTTY) {
       stdin.setRawMode(true);
-      const restoreOutput = restoreTerminal;
+      // libuv's raw mode keeps output post-processing (\n -> \r\n); the remote TTY already does it.
+      if (spawnSync) spawnSync('stty', ['-opost'], { stdio: [1, 'ignore', 'ignore'] });
       restoreTerminal = () => {
         stdin.setRawMode(false);
-        restoreOutput();
+        if (spawnSync) spawnSync('stty', ['opost'], { stdio: [1, 'ignore', 'ignore'] });
       };
     }
-    stdin.on('data', (c: Buffer) => socket.write(c));
+    stdin.on('data', (c: Buffer) => {
+      const fed = scanner!.feed(c);
+      if (fed === 'detach') {
+        detached = true;
+        socket.destroy();
+        return;
+      }
+      if (fed.length) socket.write(fed);
+    });
     stdin.on('end', () => {
       if (!opts.tty || !stdin.isTTY) socket.end();
     });
@@ -48,7 +60,7 @@ export async function pumpStreams(socket: Duplex, head: Buffer, opts: StreamOpti
       finished = true;
       restoreTerminal();
       process.stdin.pause();
-      resolve();
+      resolve(detached ? 'detached' : 'ended');
     };
     socket.on('end', done);
     socket.on('close', done);
@@ -56,14 +68,16 @@ export async function pumpStreams(socket: Duplex, head: Buffer, opts: StreamOpti
   });
 }
 
-/** Keeps the remote TTY size in step with the local terminal (initially and on SIGWINCH). */
-export function monitorTtySize(engine: Engine, resizePath: string): () => void {
+/**
+ * Keeps the remote TTY size in step with the local terminal (initially and on SIGWINCH).
+ * `nudge` first sets a size one larger, as docker attach does, so the program redraws.
+ */
+export function monitorTtySize(engine: Engine, resizePath: string, nudge = false): () => void {
   if (!process.stdout.isTTY) return () => {};
-  const resize = () => {
-    const { rows, columns } = process.stdout;
-    engine.call('POST', resizePath, { query: { h: rows, w: columns } }).catch(() => {});
-  };
-  resize();
+  const resizeTo = (h: number, w: number) => engine.call('POST', resizePath, { query: { h, w } }).catch(() => {});
+  const resize = () => resizeTo(process.stdout.rows, process.stdout.columns);
+  if (nudge) resizeTo(process.stdout.rows + 1, process.stdout.columns + 1).then(resize);
+  else resize();
   process.on('SIGWINCH', resize);
   return () => process.off('SIGWINCH', resize);
 }

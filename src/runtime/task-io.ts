@@ -87,14 +87,16 @@ export class TaskStreams extends EventEmitter {
 
   private deliver(name: StreamName, chunk: Buffer): void {
     for (const sink of [...this.sinks.keys()]) {
+      let counted = false;
       let resumed = false;
       const resume = () => {
         if (resumed) return;
         resumed = true;
         if (this.sinks.get(sink) === resume) this.sinks.set(sink, null);
-        if (--this.paused === 0) for (const s of this.sources) s.resume();
+        if (counted && --this.paused === 0) for (const s of this.sources) s.resume();
       };
       if (!sink.write(name, chunk, resume) && !resumed) {
+        counted = true;
         this.sinks.set(sink, resume);
         if (this.paused++ === 0) for (const s of this.sources) s.pause();
       }

@@ -4,11 +4,10 @@ import type { Duplex } from 'node:stream';
 import type { Router, Ctx } from '../router.js';
 import type { Daemon } from '../../daemon/daemon.js';
 import { invalid } from '../../daemon/errors.js';
-import { parseFilters } from '../filters.js';
+import { parseFilters, parseTimestamp } from '../filters.js';
 import { frame } from '../stdcopy.js';
 import { readLogs, readNotSupported } from '../../daemon/containers/logs/index.js';
 import { inspect, pruneCandidates, select, summary } from '../../daemon/containers/views.js';
-import { parseTimestamp } from '../filters.js';
 import type { Live } from '../../daemon/containers/service.js';
 import type { OutputSink, TaskStreams } from '../../runtime/task-io.js';
 import { DetachKeyScanner, parseDetachKeys } from '../../daemon/containers/detach-keys.js';
@@ -39,17 +38,20 @@ function pumpStdin(sock: Duplex, getStdin: () => Promise<TaskStreams | undefined
   let target: TaskStreams | undefined;
   let pending: Promise<void> | undefined;
   let detached = false;
-  const write = (data: Buffer) => {
+  /** Returns false when the client is paused until stdin drains. */
+  const write = (data: Buffer): boolean => {
     const w = target?.stdin;
-    if (!w || !data.length) return;
-    if (!w.write(data)) { sock.pause(); w.once('drain', () => sock.resume()); }
+    if (!w || !data.length || w.write(data)) return true;
+    sock.pause();
+    w.once('drain', () => sock.resume());
+    return false;
   };
   const onData = (chunk: Buffer) => {
     const scanned = scanner ? scanner.push(chunk) : { data: chunk, detached: false };
     if (target) write(scanned.data);
     else {
       sock.pause();
-      pending = getStdin().then((t) => { target = t; write(scanned.data); sock.resume(); });
+      pending = getStdin().then((t) => { target = t; if (write(scanned.data)) sock.resume(); });
     }
     if (scanned.detached) {
       detached = true;
@@ -72,6 +74,8 @@ export function containerRoutes(r: Router, d: Daemon): void {
   const svc = () => d.containers;
 
   r.post('/containers/create', async (ctx) => {
+    const type = ctx.req.headers['content-type'];
+    if (type && !/^application\/json\b/i.test(type)) throw invalid(`Content-Type specified (${type}) must be 'application/json'`);
     const body = await ctx.json();
     ctx.send(201, await svc().create({ name: ctx.query.get('name') ?? undefined, body: body ?? {}, platform: ctx.query.get('platform') ?? undefined }));
   });
@@ -181,7 +185,7 @@ export function containerRoutes(r: Router, d: Daemon): void {
     res.end();
   });
 
-  r.post('/containers/:id/attach', async (ctx) => attach(ctx, svc().get(ctx.params.id)));
+  r.post('/containers/:id/attach', async (ctx) => attach(ctx, svc().attachable(ctx.params.id)));
 
   async function attach(ctx: Ctx, l: Live): Promise<void> {
     const q = ctx.query;

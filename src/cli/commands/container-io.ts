@@ -100,10 +100,12 @@ export const exec: Command = {
       return 0;
     }
     const { socket, head } = await cli.engine.hijack('POST', `/exec/${created.Id}/start`, { body: { Detach: false, Tty: tty } });
-    const output = pumpStreams(socket, head, { tty, stdin, stdout: true, stderr: true });
+    const detachKeys = flags.string('detach-keys') || cli.config.detachKeys;
+    const output = pumpStreams(socket, head, { tty, stdin, stdout: true, stderr: true, detachKeys });
     const stopResize = tty ? monitorTtySize(cli.engine, `/exec/${created.Id}/resize`) : () => {};
-    await output;
+    const end = await output;
     stopResize();
+    if (end === 'detached') return 0;
     const state = await cli.engine.get<{ ExitCode: number | null; Running: boolean }>(`/exec/${created.Id}/json`);
     return state.ExitCode ?? 0;
   },

@@ -223,8 +223,11 @@ export const update: Command = {
   aliasPaths: ['container update', 'update'],
   args: { min: 1 },
   flags: [
+    { name: 'blkio-weight', kind: 'int', typeName: 'uint16', usage: 'Block IO (relative weight), between 10 and 1000, or 0 to disable (default 0)' },
     { name: 'cpu-period', kind: 'int', usage: 'Limit CPU CFS (Completely Fair Scheduler) period' },
     { name: 'cpu-quota', kind: 'int', usage: 'Limit CPU CFS (Completely Fair Scheduler) quota' },
+    { name: 'cpu-rt-period', kind: 'int', usage: 'Limit the CPU real-time period in microseconds' },
+    { name: 'cpu-rt-runtime', kind: 'int', usage: 'Limit the CPU real-time runtime in microseconds' },
     { name: 'cpu-shares', short: 'c', kind: 'int', usage: 'CPU shares (relative weight)' },
     { name: 'cpus', kind: 'string', typeName: 'decimal', usage: 'Number of CPUs' },
     { name: 'cpuset-cpus', kind: 'string', usage: 'CPUs in which to allow execution (0-3, 0,1)' },
@@ -241,6 +244,9 @@ export const update: Command = {
       ['cpu-period', 'CpuPeriod'],
       ['cpu-quota', 'CpuQuota'],
       ['cpu-shares', 'CPUShares'],
+      ['blkio-weight', 'BlkioWeight'],
+      ['cpu-rt-period', 'CpuRealtimePeriod'],
+      ['cpu-rt-runtime', 'CpuRealtimeRuntime'],
       ['pids-limit', 'PidsLimit'],
     ];
     for (const [flag, key] of ints) if (flags.changed(flag)) body[key] = flags.int(flag);

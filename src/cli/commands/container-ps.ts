@@ -1,12 +1,11 @@
 // `ps` / `container ls`: docker's container table, quiet mode, filters and templates.
 import type { ContainerSummary } from '../../client/types.js';
 import type { Command } from '../command.js';
-import { compileTemplate, renderList } from '../format/list.js';
+import { compileTemplate, renderList, rowContext } from '../format/list.js';
 import { StatusError } from '../context.js';
 import { ExecError } from '../template/exec.js';
 import { displayablePorts, ellipsis, filtersJSON, goQuote, goTimeString, splitReference, truncateId } from '../format/names.js';
 import { ago, humanSize } from '../format/units.js';
-import { MARSHAL, TYPE_NAME } from '../template/values.js';
 import { filterFlag, formatFlag } from './shared.js';
 
 const headers: Record<string, string> = {
@@ -76,12 +75,7 @@ export function containerContext(c: ContainerSummary, trunc: boolean): Record<st
     State: c.State,
     Status: c.Status,
   };
-  ctx.Label = (name: unknown) => labels[String(name)] ?? '';
-  Object.defineProperty(ctx, TYPE_NAME, { value: '*formatter.ContainerContext' });
-  Object.defineProperty(ctx, MARSHAL, {
-    value: () => Object.fromEntries(Object.entries(ctx).filter(([, v]) => typeof v !== 'function')),
-  });
-  return ctx;
+  return rowContext(ctx, '*formatter.ContainerContext', labels);
 }
 
 /**

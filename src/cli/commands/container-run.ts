@@ -9,8 +9,8 @@ import type { ParsedFlags } from '../flags.js';
 import { displayProgress } from '../progress.js';
 import { registryAuthHeader, withDefaultTag } from '../registry-auth.js';
 import { buildCreate, OptionError, type CreateRequest } from '../run/config.js';
-import { containerFlags, runOnlyFlags } from '../run/flags.js';
-import { monitorTtySize, proxySignals, pumpStreams } from '../streams.js';
+import { containerFlags, createFlags, runOnlyFlags } from '../run/flags.js';
+import { monitorTtySize, proxySignals, pumpStreams, type StreamEnd } from '../streams.js';
 import { writeFileSync } from 'node:fs';
 import { splitReference } from '../format/names.js';
 
@@ -85,7 +85,7 @@ interface AttachPlan {
 }
 
 /** Opens the attach connection; `done` settles at the end of the output. */
-async function attach(cli: Cli, id: string, plan: AttachPlan): Promise<{ done: Promise<void> }> {
+async function attach(cli: Cli, id: string, plan: AttachPlan): Promise<{ done: Promise<StreamEnd> }> {
   const { socket, head } = await cli.engine.hijack('POST', `/containers/${id}/attach`, {
     query: {
       stream: 1,
@@ -133,7 +133,7 @@ async function runCommand(cli: Cli, flags: ParsedFlags, args: string[]): Promise
   };
   const waiting = waitFor(cli, id, autoRemove ? 'removed' : 'next-exit');
   waiting.catch(() => {});
-  const output = plan.stdin || plan.stdout || plan.stderr ? (await attach(cli, id, plan)).done : Promise.resolve();
+  const output: Promise<StreamEnd> = plan.stdin || plan.stdout || plan.stderr ? (await attach(cli, id, plan)).done : Promise.resolve('ended');
   try {
     await cli.engine.call('POST', `/containers/${id}/start`);
   } catch (e) {
@@ -145,17 +145,11 @@ async function runCommand(cli: Cli, flags: ParsedFlags, args: string[]): Promise
   }
   const stopResize = tty ? monitorTtySize(cli.engine, `/containers/${id}/resize`) : () => {};
   const stopProxy = !tty && flags.bool('sig-proxy') ? proxySignals(cli.engine, id) : () => {};
-  await output;
+  const end = await output;
   stopResize();
   stopProxy();
-  // The output ended: either the container exited or the user detached (daemon-side detach keys).
-  const state = await Promise.race([waiting, new Promise<'detached'>((r) => setTimeout(() => r('detached'), 2000))]);
-  if (state === 'detached') {
-    const info = await cli.engine.get<ContainerInspect>(`/containers/${id}/json`).catch(() => undefined);
-    if (info?.State.Running) return 0;
-    return await waiting;
-  }
-  return state;
+  if (end === 'detached') return 0;
+  return await waiting;
 }
 
 async function createCommand(cli: Cli, flags: ParsedFlags, args: string[]): Promise<number> {
@@ -183,7 +177,7 @@ export const create: Command = {
   aliasPaths: ['container create', 'create'],
   interspersed: false,
   args: { min: 1 },
-  flags: containerFlags,
+  flags: createFlags,
   run: createCommand,
 };
 
@@ -235,9 +229,10 @@ export const start: Command = {
     }
     const stopResize = tty ? monitorTtySize(cli.engine, `/containers/${info.Id}/resize`) : () => {};
     const stopProxy = !tty ? proxySignals(cli.engine, info.Id) : () => {};
-    await output;
+    const end = await output;
     stopResize();
     stopProxy();
+    if (end === 'detached') return 0;
     return await waiting;
   },
 };
@@ -269,12 +264,12 @@ export const attachCommand: Command = {
         detachKeys: flags.string('detach-keys') || cli.config.detachKeys,
       })
     ).done;
-    const stopResize = tty ? monitorTtySize(cli.engine, `/containers/${info.Id}/resize`) : () => {};
+    const stopResize = tty ? monitorTtySize(cli.engine, `/containers/${info.Id}/resize`, true) : () => {};
     const stopProxy = !tty && flags.bool('sig-proxy') ? proxySignals(cli.engine, info.Id) : () => {};
-    await output;
+    const end = await output;
     stopResize();
     stopProxy();
-    const state = await Promise.race([waiting, new Promise<'detached'>((r) => setTimeout(() => r('detached'), 2000))]);
-    return state === 'detached' ? 0 : state;
+    if (end === 'detached') throw new StatusError(1, 'read escape sequence');
+    return await waiting;
   },
 };

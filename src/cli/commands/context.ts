@@ -31,7 +31,6 @@ export const contextLs: Command = {
       Error: '',
       Name: 'default',
     };
-    Object.defineProperty(row, MARSHAL, { value: () => ({ ...row }) });
     const format = flags.string('format');
     const display = { ...row, Name: format ? 'default' : 'default *' };
     Object.defineProperty(display, MARSHAL, { value: () => ({ ...row }) });

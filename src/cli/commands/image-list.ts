@@ -1,18 +1,11 @@
 // `images` / `image ls` and `history`: docker's image tables and template contexts.
 import type { ImageSummary } from '../../client/types.js';
 import type { Command } from '../command.js';
-import { renderList } from '../format/list.js';
+import { renderList, rowContext } from '../format/list.js';
 import { ellipsis, filtersJSON, goTimeString, splitReference, truncateId } from '../format/names.js';
 import { rfc3339Local } from '../format/gotime.js';
 import { ago, humanSize } from '../format/units.js';
-import { MARSHAL, TYPE_NAME } from '../template/values.js';
 import { filterFlag, formatFlag } from './shared.js';
-
-function context(fields: Record<string, unknown>, type: string): Record<string, unknown> {
-  Object.defineProperty(fields, TYPE_NAME, { value: type });
-  Object.defineProperty(fields, MARSHAL, { value: () => ({ ...fields }) });
-  return fields;
-}
 
 function imageRows(img: ImageSummary, digests: boolean): Array<{ repo: string; tag: string; digest: string }> {
   const tags = (img.RepoTags ?? []).filter((t) => t !== '<none>:<none>');
@@ -94,7 +87,7 @@ export const images: Command = {
       for (const r of imageRows(img, digests)) {
         const shared = img.SharedSize ?? -1;
         rows.push(
-          context(
+          rowContext(
             {
               Containers: img.Containers === -1 || img.Containers === undefined ? 'N/A' : String(img.Containers),
               CreatedAt: goTimeString(new Date(img.Created * 1000)),
@@ -147,7 +140,7 @@ export const history: Command = {
     const trunc = !flags.bool('no-trunc');
     const rows = entries.map((h) => {
       const createdBy = h.CreatedBy.replaceAll('\t', ' ');
-      return context(
+      return rowContext(
         {
           Comment: h.Comment,
           CreatedAt: rfc3339Local(new Date(h.Created * 1000)),

@@ -185,6 +185,7 @@ export const pull: Command = {
   args: { min: 1, max: 1 },
   flags: [
     { name: 'all-tags', short: 'a', kind: 'bool', usage: 'Download all tagged images in the repository' },
+    { name: 'disable-content-trust', kind: 'bool', usage: 'Skip image verification', default: true },
     { name: 'platform', kind: 'string', usage: 'Set platform if server is multi-platform capable' },
     { name: 'quiet', short: 'q', kind: 'bool', usage: 'Suppress verbose output' },
   ],
@@ -211,6 +212,7 @@ export const push: Command = {
   args: { min: 1, max: 1 },
   flags: [
     { name: 'all-tags', short: 'a', kind: 'bool', usage: 'Push all tags of an image to the repository' },
+    { name: 'disable-content-trust', kind: 'bool', usage: 'Skip image signing', default: true },
     { name: 'quiet', short: 'q', kind: 'bool', usage: 'Suppress verbose output' },
   ],
   async run(cli, flags, [name]) {

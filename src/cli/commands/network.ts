@@ -2,10 +2,9 @@
 import type { Command } from '../command.js';
 import { StatusError } from '../context.js';
 import { goTimeStringNanos } from '../format/gotime.js';
-import { renderList } from '../format/list.js';
-import { filtersJSON, truncateId } from '../format/names.js';
+import { renderList, rowContext } from '../format/list.js';
+import { keyValues, filtersJSON, truncateId } from '../format/names.js';
 import { inspectObjects, rawGetter } from '../inspect.js';
-import { MARSHAL, TYPE_NAME } from '../template/values.js';
 import { ApiError } from '../../client/errors.js';
 import { confirm, formatFlag } from './shared.js';
 
@@ -23,9 +22,6 @@ interface NetworkSummary {
   Labels: Record<string, string> | null;
 }
 
-function keyValues(list: string[]): Record<string, string> {
-  return Object.fromEntries(list.map((kv) => [kv.split('=')[0], kv.includes('=') ? kv.slice(kv.indexOf('=') + 1) : '']));
-}
 
 export const networkCreate: Command = {
   name: 'create',
@@ -35,12 +31,16 @@ export const networkCreate: Command = {
   flags: [
     { name: 'attachable', kind: 'bool', usage: 'Enable manual container attachment' },
     { name: 'aux-address', kind: 'list', typeName: 'map', usage: 'Auxiliary IPv4 or IPv6 addresses used by Network driver', default: 'map[]' },
+    { name: 'config-from', kind: 'string', usage: 'The network from which to copy the configuration' },
+    { name: 'config-only', kind: 'bool', usage: 'Create a configuration only network' },
     { name: 'driver', short: 'd', kind: 'string', usage: 'Driver to manage the Network', default: 'bridge' },
     { name: 'gateway', kind: 'list', typeName: 'strings', usage: 'IPv4 or IPv6 Gateway for the master subnet' },
+    { name: 'ingress', kind: 'bool', usage: 'Create swarm routing-mesh network' },
     { name: 'internal', kind: 'bool', usage: 'Restrict external access to the network' },
     { name: 'ip-range', kind: 'list', typeName: 'strings', usage: 'Allocate container ip from a sub-range' },
     { name: 'ipam-driver', kind: 'string', usage: 'IP Address Management Driver', default: 'default' },
     { name: 'ipam-opt', kind: 'list', typeName: 'map', usage: 'Set IPAM driver specific options', default: 'map[]' },
+    { name: 'ipv4', kind: 'bool', usage: 'Enable or disable IPv4 address assignment', default: true },
     { name: 'ipv6', kind: 'bool', usage: 'Enable or disable IPv6 address assignment' },
     { name: 'label', kind: 'list', usage: 'Set metadata on a network' },
     { name: 'opt', short: 'o', kind: 'list', typeName: 'map', usage: 'Set driver specific options', default: 'map[]' },
@@ -66,6 +66,10 @@ export const networkCreate: Command = {
         Scope: flags.string('scope') || undefined,
         Internal: flags.bool('internal'),
         Attachable: flags.bool('attachable'),
+        Ingress: flags.bool('ingress'),
+        ConfigOnly: flags.bool('config-only'),
+        ConfigFrom: flags.string('config-from') ? { Network: flags.string('config-from') } : undefined,
+        EnableIPv4: flags.changed('ipv4') ? flags.bool('ipv4') : undefined,
         EnableIPv6: flags.bool('ipv6'),
         IPAM: { Driver: flags.string('ipam-driver'), Config: config, Options: keyValues(flags.list('ipam-opt')) },
         Options: keyValues(flags.list('opt')),
@@ -107,10 +111,7 @@ export const networkLs: Command = {
         Name: n.Name,
         Scope: n.Scope,
       };
-      ctx.Label = (k: unknown) => labels[String(k)] ?? '';
-      Object.defineProperty(ctx, TYPE_NAME, { value: '*formatter.networkContext' });
-      Object.defineProperty(ctx, MARSHAL, { value: () => Object.fromEntries(Object.entries(ctx).filter(([, v]) => typeof v !== 'function')) });
-      return ctx;
+      return rowContext(ctx, '*formatter.networkContext', labels);
     });
     cli.out(
       renderList(
@@ -190,12 +191,17 @@ export const networkConnect: Command = {
   args: { min: 2, max: 2 },
   flags: [
     { name: 'alias', kind: 'list', typeName: 'strings', usage: 'Add network-scoped alias for the container' },
+    { name: 'driver-opt', kind: 'list', typeName: 'strings', usage: 'driver options for the network' },
+    { name: 'gw-priority', kind: 'int', usage: 'Highest gw-priority provides the default gateway. Accepts positive and negative values.' },
     { name: 'ip', kind: 'string', usage: 'IPv4 address (e.g., "172.30.100.104")' },
     { name: 'ip6', kind: 'string', usage: 'IPv6 address (e.g., "2001:db8::33")' },
     { name: 'link', kind: 'list', usage: 'Add link to another container' },
+    { name: 'link-local-ip', kind: 'list', typeName: 'strings', usage: 'Add a link-local address for the container' },
   ],
   async run(cli, flags, [network, container]) {
-    const ipam: Record<string, string> = {};
+    const ipam: Record<string, unknown> = {};
+    const linkLocal = flags.list('link-local-ip').flatMap((a) => a.split(','));
+    if (linkLocal.length) ipam.LinkLocalIPs = linkLocal;
     if (flags.string('ip')) ipam.IPv4Address = flags.string('ip');
     if (flags.string('ip6')) ipam.IPv6Address = flags.string('ip6');
     await cli.engine.call('POST', `/networks/${enc(network)}/connect`, {
@@ -204,6 +210,8 @@ export const networkConnect: Command = {
         EndpointConfig: {
           Aliases: flags.list('alias').flatMap((a) => a.split(',')),
           Links: flags.list('link'),
+          DriverOpts: keyValues(flags.list('driver-opt').flatMap((a) => a.split(','))),
+          GwPriority: flags.changed('gw-priority') ? flags.int('gw-priority') : undefined,
           ...(Object.keys(ipam).length ? { IPAMConfig: ipam } : {}),
         },
       },

@@ -1,5 +1,4 @@
-// `version` and `info`: docker's layouts, rendered with our Go-template engine and tabwriter
-// where docker does the same (version), line by line where docker prints directly (info).
+// `version` and `info` in docker's layouts (version aligned with tabwriter as docker does).
 import type { Command } from '../command.js';
 import type { Cli } from '../context.js';
 import { CLIENT_API_VERSION } from '../../client/engine.js';
@@ -10,36 +9,35 @@ import { fromJSON, GoMap } from '../template/values.js';
 import { formatFlag } from './shared.js';
 import { VERSION } from '../version.js';
 
-const versionTemplate = `{{with .Client -}}
-Client:
- Version:\t{{.Version}}
- API version:\t{{.APIVersion}}{{if ne .APIVersion .DefaultAPIVersion}} (downgraded from {{.DefaultAPIVersion}}){{end}}
- Node.js version:\t{{.NodeVersion}}
- OS/Arch:\t{{.Os}}/{{.Arch}}
- Context:\t{{.Context}}
-{{- end}}
+interface ClientVersion {
+  Version: string;
+  APIVersion: string;
+  DefaultAPIVersion: string;
+  NodeVersion: string;
+  Os: string;
+  Arch: string;
+  Context: string;
+}
 
-{{- if .ServerOK}}{{with .Server}}
-
-Server:{{if ne .Platform.Name ""}} {{.Platform.Name}}{{end}}
- {{- range $component := .Components}}
- {{$component.Name}}:
-  {{- if eq $component.Name "Engine" }}
-  Version:\t{{.Version}}
-  API version:\t{{index .Details "ApiVersion"}} (minimum version {{index .Details "MinAPIVersion"}})
-  Go version:\t{{index .Details "GoVersion"}}
-  Git commit:\t{{index .Details "GitCommit"}}
-  Built:\t{{index .Details "BuildTime"}}
-  OS/Arch:\t{{index .Details "Os"}}/{{index .Details "Arch"}}
-  Experimental:\t{{index .Details "Experimental"}}
-  {{- else }}
-  Version:\t{{$component.Version}}
-  {{- range $key := $component.DetailsOrder}}
-  {{$key}}:\t{{index $component.Details $key}}
-  {{- end}}
-  {{- end}}
- {{- end}}
- {{- end}}{{- end}}`;
+/** docker's default version layout (tab-separated; aligned by tabwriter afterwards). */
+function versionText(client: ClientVersion, server: ServerVersion | undefined): string {
+  const downgraded = client.APIVersion !== client.DefaultAPIVersion ? ` (downgraded from ${client.DefaultAPIVersion})` : '';
+  let out = `Client:\n Version:\t${client.Version}\n API version:\t${client.APIVersion}${downgraded}\n Node.js version:\t${client.NodeVersion}\n OS/Arch:\t${client.Os}/${client.Arch}\n Context:\t${client.Context}`;
+  if (!server) return out;
+  out += `\n\nServer:${server.Platform?.Name ? ` ${server.Platform.Name}` : ''}`;
+  for (const c of server.Components ?? []) {
+    const d = c.Details ?? {};
+    out += `\n ${c.Name}:`;
+    if (c.Name === 'Engine') {
+      out += `\n  Version:\t${c.Version}\n  API version:\t${d.ApiVersion} (minimum version ${d.MinAPIVersion})\n  Go version:\t${d.GoVersion}`;
+      out += `\n  Git commit:\t${d.GitCommit}\n  Built:\t${d.BuildTime}\n  OS/Arch:\t${d.Os}/${d.Arch}\n  Experimental:\t${d.Experimental}`;
+    } else {
+      out += `\n  Version:\t${c.Version}`;
+      for (const k of Object.keys(d).sort()) out += `\n  ${k}:\t${d[k]}`;
+    }
+  }
+  return out;
+}
 
 const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -85,13 +83,11 @@ export const version: Command = {
       for (const c of server.Components ?? []) {
         const bt = c.Details?.BuildTime;
         if (bt && !Number.isNaN(Date.parse(bt))) c.Details!.BuildTime = ansic(new Date(bt));
-        Object.assign(c, { DetailsOrder: Object.keys(c.Details ?? {}).sort() });
       }
     }
-    const data = fromJSON({ Client: client, Server: server ?? null, ServerOK: Boolean(server) });
     const format = flags.string('format');
-    if (format) cli.out(`${renderOne(format, data)}\n`);
-    else cli.out(`${tabwrite(renderOne(versionTemplate, data), 20, 1)}\n`);
+    if (format) cli.out(`${renderOne(format, fromJSON({ Client: client, Server: server ?? null }))}\n`);
+    else cli.out(`${tabwrite(versionText(client, server), 20, 1)}\n`);
     if (failure) throw failure;
   },
 };
@@ -206,6 +202,7 @@ async function printInfo(cli: Cli, format: string): Promise<void> {
 export const info: Command = {
   name: 'info',
   usage: '[OPTIONS]',
+  aliasPaths: ['system info', 'info'],
   short: 'Display system-wide information',
   args: { min: 0, max: 0 },
   flags: [formatFlag(false, 'f')],

@@ -11,7 +11,7 @@ import { filtersJSON } from '../format/names.js';
 import { humanSize } from '../format/units.js';
 import { inspectObjects, rawGetter, type RawGetter } from '../inspect.js';
 import { apiTimestamp } from '../timestamps.js';
-import { fromJSON } from '../template/values.js';
+import { fromJSON, parseJSONExact } from '../template/values.js';
 import { confirm, filterFlag, formatFlag, readAll } from './shared.js';
 import { info, version } from './system-info.js';
 
@@ -73,7 +73,7 @@ export const events: Command = {
         buf = buf.slice(nl + 1);
         if (!line) continue;
         const e = JSON.parse(line) as EventMessage;
-        if (format) cli.out(`${renderOne(format, fromJSON(e))}\n`);
+        if (format) cli.out(`${renderOne(format, fromJSON(parseJSONExact(line)))}\n`);
         else cli.out(eventLine(e, /"timeNano":(\d+)/.exec(line)?.[1]));
       }
     }
@@ -97,7 +97,7 @@ export const df: Command = {
   usage: '[OPTIONS]',
   short: 'Show docker disk usage',
   args: { min: 0, max: 0 },
-  flags: [formatFlag(true), { name: 'verbose', short: 'v', kind: 'bool', usage: 'Show detailed information on space usage' }],
+  flags: [formatFlag(true)],
   async run(cli, flags) {
     const du = await cli.engine.get<DiskUsage>('/system/df');
     const images = du.Images ?? [];
@@ -228,7 +228,7 @@ function configPath(cli: Cli): string {
 
 function saveConfig(cli: Cli): void {
   mkdirSync(cli.configDir, { recursive: true });
-  writeFileSync(configPath(cli), `${JSON.stringify(cli.config, null, '\t')}\n`, { mode: 0o600 });
+  writeFileSync(configPath(cli), JSON.stringify(cli.config, null, '\t'), { mode: 0o600 });
 }
 
 async function defaultServer(cli: Cli): Promise<string> {
@@ -266,6 +266,9 @@ export const login: Command = {
       ? { identitytoken: r.IdentityToken }
       : { auth: Buffer.from(`${username}:${password}`).toString('base64') };
     saveConfig(cli);
+    cli.err(
+      `\nWARNING! Your credentials are stored unencrypted in '${configPath(cli)}'.\nConfigure a credential helper to remove this warning. See\nhttps://docs.docker.com/go/credential-store/\n\n`,
+    );
     cli.out(`${r.Status || 'Login Succeeded'}\n`);
   },
 };
@@ -280,13 +283,11 @@ export const logout: Command = {
   async run(cli, _f, [server]) {
     const address = server ?? (await defaultServer(cli));
     const auths = cli.config.auths ?? {};
-    if (!auths[address]) {
-      cli.out(`Not logged in to ${address}\n`);
-      return;
-    }
     cli.out(`Removing login credentials for ${address}\n`);
-    delete auths[address];
-    saveConfig(cli);
+    if (auths[address]) {
+      delete auths[address];
+      saveConfig(cli);
+    }
   },
 };
 

@@ -1,10 +1,9 @@
 // The `volume` management group.
 import type { Command } from '../command.js';
-import { renderList } from '../format/list.js';
-import { filtersJSON } from '../format/names.js';
+import { renderList, rowContext } from '../format/list.js';
+import { keyValues, filtersJSON } from '../format/names.js';
 import { humanSize } from '../format/units.js';
 import { inspectObjects, rawGetter } from '../inspect.js';
-import { MARSHAL, TYPE_NAME } from '../template/values.js';
 import { confirm, forEachName, formatFlag } from './shared.js';
 
 interface Volume {
@@ -16,9 +15,6 @@ interface Volume {
   UsageData?: { Size: number; RefCount: number } | null;
 }
 
-function keyValues(list: string[]): Record<string, string> {
-  return Object.fromEntries(list.map((kv) => [kv.split('=')[0], kv.includes('=') ? kv.slice(kv.indexOf('=') + 1) : '']));
-}
 
 export const volumeCreate: Command = {
   name: 'create',
@@ -67,10 +63,7 @@ export const volumeLs: Command = {
         Size: v.UsageData && v.UsageData.Size !== -1 ? humanSize(v.UsageData.Size) : 'N/A',
         Status: 'N/A',
       };
-      ctx.Label = (k: unknown) => labels[String(k)] ?? '';
-      Object.defineProperty(ctx, TYPE_NAME, { value: '*formatter.volumeContext' });
-      Object.defineProperty(ctx, MARSHAL, { value: () => Object.fromEntries(Object.entries(ctx).filter(([, x]) => typeof x !== 'function')) });
-      return ctx;
+      return rowContext(ctx, '*formatter.volumeContext', labels);
     });
     cli.out(
       renderList(

@@ -2,7 +2,7 @@
 // "json", or a bare Go template; tables get a header row and tabwriter alignment.
 import { headerFuncs, type TemplateFunc } from '../template/funcs.js';
 import { ExecError, Template } from '../template/exec.js';
-import { GoMap } from '../template/values.js';
+import { GoMap, MARSHAL, TYPE_NAME } from '../template/values.js';
 import { StatusError } from '../context.js';
 import { TemplateError } from '../template/parse.js';
 import { tabwrite } from './tabwriter.js';
@@ -74,4 +74,17 @@ export function renderList(spec: ListSpec, rows: object[]): string {
 export function renderOne(format: string, data: unknown): string {
   const src = format === 'json' ? '{{json .}}' : format;
   return execute(compileTemplate(src), data, 'template parsing error: ');
+}
+
+/**
+ * A row for a list template, like docker's formatter contexts: `typeName` names it in errors,
+ * {{json .}} marshals its fields, and with `labels` it has docker's {{.Label "key"}} method.
+ */
+export function rowContext(fields: Record<string, unknown>, typeName: string, labels?: Record<string, string>): Record<string, unknown> {
+  if (labels) fields.Label = (name: unknown) => labels[String(name)] ?? '';
+  Object.defineProperty(fields, TYPE_NAME, { value: typeName });
+  Object.defineProperty(fields, MARSHAL, {
+    value: () => Object.fromEntries(Object.entries(fields).filter(([, v]) => typeof v !== 'function')),
+  });
+  return fields;
 }

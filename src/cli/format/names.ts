@@ -126,3 +126,14 @@ export function filtersJSON(list: string[]): string | undefined {
   }
   return JSON.stringify(out);
 }
+
+/** "k=v" options (labels, driver options) as a map; a bare "k" maps to "". */
+export function keyValues(list: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const kv of list) {
+    const eq = kv.indexOf('=');
+    if (eq < 0) out[kv] = '';
+    else out[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  return out;
+}

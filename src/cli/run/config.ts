@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { ParsedFlags } from '../flags.js';
 import { StatusError } from '../context.js';
 import { parseBytes, parseGoDuration } from '../format/units.js';
+import { keyValues } from '../format/names.js';
 
 type Obj = Record<string, unknown>;
 
@@ -82,15 +83,6 @@ function expandEnv(list: string[]): string[] {
   return out;
 }
 
-function keyValues(list: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const kv of list) {
-    const eq = kv.indexOf('=');
-    if (eq < 0) out[kv] = '';
-    else out[kv.slice(0, eq)] = kv.slice(eq + 1);
-  }
-  return out;
-}
 
 function parseMount(spec: string): Obj {
   const m: Obj = { Type: 'volume' };
@@ -239,6 +231,7 @@ export function buildCreate(flags: ParsedFlags, image: string, cmd: string[], de
   const ipam: Obj = {};
   if (flags.string('ip')) ipam.IPv4Address = flags.string('ip');
   if (flags.string('ip6')) ipam.IPv6Address = flags.string('ip6');
+  if (flags.list('link-local-ip').length) ipam.LinkLocalIPs = flags.list('link-local-ip');
   if (Object.keys(ipam).length) endpoint.IPAMConfig = ipam;
   const endpoints: Obj = {};
   if (networks.length) {
@@ -339,6 +332,41 @@ export function buildCreate(flags: ParsedFlags, image: string, cmd: string[], de
     Mounts: flags.list('mount').length ? flags.list('mount').map(parseMount) : undefined,
     Init: flags.bool('init') ? true : undefined,
   };
+  const throttle = (flag: string, parse: (v: string) => number) =>
+    flags.list(flag).map((d) => {
+      const i = d.lastIndexOf(':');
+      if (i <= 0) invalid(`invalid argument "${d}" for "--${flag}" flag: bad format: ${d}`);
+      return { Path: d.slice(0, i), Rate: parse(d.slice(i + 1)) };
+    });
+  Object.assign(hostConfig, {
+    BlkioWeight: flags.int('blkio-weight'),
+    BlkioWeightDevice: flags.list('blkio-weight-device').map((d) => {
+      const i = d.lastIndexOf(':');
+      return { Path: d.slice(0, i), Weight: Number(d.slice(i + 1)) };
+    }),
+    BlkioDeviceReadBps: throttle('device-read-bps', parseBytes),
+    BlkioDeviceWriteBps: throttle('device-write-bps', parseBytes),
+    BlkioDeviceReadIOps: throttle('device-read-iops', Number),
+    BlkioDeviceWriteIOps: throttle('device-write-iops', Number),
+    CgroupnsMode: flags.string('cgroupns') || undefined,
+    CpuRealtimePeriod: flags.int('cpu-rt-period'),
+    CpuRealtimeRuntime: flags.int('cpu-rt-runtime'),
+    DeviceCgroupRules: flags.list('device-cgroup-rule'),
+    Isolation: flags.string('isolation'),
+    KernelMemory: bytes(flags, 'kernel-memory') ?? 0,
+    MemorySwappiness: flags.changed('memory-swappiness') ? flags.int('memory-swappiness') : undefined,
+  });
+  const gpus = flags.string('gpus');
+  if (gpus) {
+    const count = gpus === 'all' ? -1 : Number(/^(?:count=)?(\d+)$/.exec(gpus)?.[1] ?? NaN);
+    if (Number.isNaN(count)) invalid(`invalid argument "${gpus}" for "--gpus" flag: unexpected gpu request: ${gpus}`);
+    hostConfig.DeviceRequests = [{ Driver: '', Count: count, DeviceIDs: null, Capabilities: [['gpu']], Options: {} }];
+  }
+  if (flags.bool('use-api-socket')) {
+    const mounts = (hostConfig.Mounts as Obj[] | undefined) ?? [];
+    mounts.push({ Type: 'bind', Source: '/var/run/docker.sock', Target: '/var/run/docker.sock' });
+    hostConfig.Mounts = mounts;
+  }
   const body: Obj = { ...config, HostConfig: hostConfig };
   if (networks.length) body.NetworkingConfig = { EndpointsConfig: endpoints };
   return { name: flags.string('name') || undefined, platform: flags.string('platform') || undefined, body };

@@ -14,6 +14,18 @@ export class GoMap {
   }
 }
 
+/** An integer too large for a JS number (nanosecond timestamps), kept as its digits. */
+export class GoInt {
+  constructor(readonly digits: string) {}
+}
+
+const INT_MARK = '\u0000int:';
+
+/** JSON.parse that keeps integers beyond 2^53 exact (as GoInt after fromJSON). */
+export function parseJSONExact(text: string): unknown {
+  return JSON.parse(text.replace(/([:[,]\s*)(-?\d{16,})(?=\s*[,}\]])/g, '$1"\\u0000int:$2"'));
+}
+
 /** Go type name of a formatter context, for "can't evaluate field" errors. */
 export const TYPE_NAME = Symbol('typeName');
 
@@ -24,7 +36,7 @@ export const MARSHAL = Symbol('marshal');
 const MAP_KEYS = new Set([
   'Labels', 'Options', 'Networks', 'Ports', 'ExposedPorts', 'Volumes', 'Annotations', 'DriverOpts',
   'Sysctls', 'StorageOpt', 'Tmpfs', 'Data', 'Containers', 'Status', 'Config:LogConfig', 'Aux',
-  'Plugins:Status', 'RegistryConfig:IndexConfigs', 'Runtimes', 'Details', 'ClientInfo',
+  'Plugins:Status', 'RegistryConfig:IndexConfigs', 'Runtimes', 'Details', 'ClientInfo', 'Attributes',
 ]);
 /** Keys whose nil value Go prints as an empty slice. */
 const SLICE_KEYS = new Set([
@@ -41,6 +53,7 @@ const GO_NAMES: Record<string, string> = { Id: 'ID', ApiVersion: 'APIVersion', M
 
 /** Converts decoded JSON into template values, marking Go maps by their field name. */
 export function fromJSON(value: unknown, key = '', parent = ''): unknown {
+  if (typeof value === 'string' && value.startsWith(INT_MARK)) return new GoInt(value.slice(INT_MARK.length));
   if (value === null) {
     if (MAP_KEYS.has(key) || MAP_KEYS.has(`${parent}:${key}`)) return new GoMap({}, {}, true);
     if (SLICE_KEYS.has(key)) return Object.defineProperty([], NIL_SLICE, { value: true });
@@ -89,10 +102,12 @@ export function goFormat(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(goFormat).join(' ')}]`;
   if (v instanceof GoMap) return `map[${v.keys().map((k) => `${k}:${goFormat(v.entries[k])}`).join(' ')}]`;
   if (typeof v === 'function') return '<func>';
+  if (v instanceof GoInt) return v.digits;
   return `{${Object.values(v as Record<string, unknown>).filter((x) => typeof x !== 'function').map(goFormat).join(' ')}}`;
 }
 
 function plain(v: unknown): unknown {
+  if (v instanceof GoInt) return `${INT_MARK}${v.digits}`;
   if (v instanceof GoMap && v.nil) return null;
   if (Array.isArray(v) && (v as { [NIL_SLICE]?: boolean })[NIL_SLICE]) return null;
   if (v instanceof GoMap) {
@@ -127,5 +142,9 @@ export function toJSON(v: unknown): string {
   const own = v && typeof v === 'object' ? (v as { [MARSHAL]?: () => unknown })[MARSHAL] : undefined;
   if (own) return escapeHTML(JSON.stringify(own.call(v)));
   const s = JSON.stringify(plain(v));
-  return s === undefined ? 'null' : s.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  if (s === undefined) return 'null';
+  return s
+    .replace(/"\\u0000int:(-?\d+)"/g, '$1')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }

@@ -86,6 +86,7 @@ export function mergeImageConfig(config: Record<string, any>, image: ResolvedIma
     Tty: false, OpenStdin: false, StdinOnce: false, Env: null, Cmd: null, Image: config.Image, Volumes: null,
     WorkingDir: '', Entrypoint: null, OnBuild: null, Labels: {}, ...config,
   };
+  for (const k of ['Cmd', 'Entrypoint', 'Shell']) if (typeof c[k] === 'string') c[k] = [c[k]];
   const epGiven = Array.isArray(c.Entrypoint) && c.Entrypoint.length > 0;
   if (!epGiven) {
     if (!c.Cmd || c.Cmd.length === 0) c.Cmd = ic.Cmd ?? null;

@@ -11,6 +11,7 @@ import { mergeEnv } from './create-config.js';
 import type { ContainerService, Live } from './service.js';
 
 const PROCESS_SPEC_TYPE = 'types.containerd.io/opencontainers/runtime-spec/1/Process';
+const KEEP_FINISHED = 64;
 
 export interface ExecRecord {
   ID: string;
@@ -142,6 +143,8 @@ export class ExecService {
     } finally {
       streams?.close();
       removeFifos(fifoDir);
+      l.rec.ExecIDs = l.rec.ExecIDs?.filter((x) => x !== e.ID) ?? null;
+      this.forgetOld(e.ContainerID);
       e.bus.emit('exit');
     }
   }
@@ -156,10 +159,15 @@ export class ExecService {
     await this.containers.d.containerd.tasks.ResizePty({ container_id: e.ContainerID, exec_id: e.ID, width: w, height: h });
   }
 
-  containerExited(containerId: string): void {
-    for (const e of this.execs.values()) if (e.ContainerID === containerId && !e.Running) this.execs.delete(e.ID);
-    const l = this.containers.all().find((c) => c.rec.ID === containerId);
-    if (l) l.rec.ExecIDs = null;
+  /** The container stopped: its exec list empties; finished execs stay inspectable until it goes. */
+  containerExited(l: Live): void {
+    l.rec.ExecIDs = null;
+  }
+
+  /** Keeps the newest finished execs of a container (health checks would otherwise pile up). */
+  private forgetOld(containerId: string): void {
+    const done = [...this.execs.values()].filter((x) => x.ContainerID === containerId && x.ExitCode !== null);
+    for (const old of done.slice(0, Math.max(0, done.length - KEEP_FINISHED))) this.execs.delete(old.ID);
   }
 
   containerRemoved(containerId: string): void {

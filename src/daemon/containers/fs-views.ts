@@ -8,6 +8,7 @@ import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Readable } from 'node:stream';
 import { rootfsDirs, type Mount } from '../../runtime/snapshot-layers.js';
+import { INIT_PATHS } from './init-stubs.js';
 
 const run = promisify(execFile);
 
@@ -20,9 +21,8 @@ async function existsIn(dirs: string[], rel: string): Promise<boolean> {
   return false;
 }
 
-// Mount points runc creates in the upper dir; Docker keeps them in an init layer, so its diff never shows them.
-const RUNTIME_MOUNTPOINTS = ['/dev', '/proc', '/sys', '/etc/hostname', '/etc/hosts', '/etc/resolv.conf'];
-const isRuntimeStub = (p: string) => RUNTIME_MOUNTPOINTS.some((m) => p === m || p.startsWith(`${m}/`));
+// Docker keeps these in an init layer, so its diff never shows them (nor what runc mounts under /dev).
+const isInitPath = (p: string) => p.startsWith('/dev/') || INIT_PATHS.includes(p);
 
 /** Docker's ContainerChanges: 0 modified, 1 added, 2 deleted (overlay whiteouts). */
 export async function changes(mounts: Mount[]): Promise<Change[]> {
@@ -36,9 +36,15 @@ export async function changes(mounts: Mount[]): Promise<Change[]> {
       const st = await lstat(join(upper, r));
       if (st.isCharacterDevice() && st.rdev === 0) { out.push({ Path: r, Kind: 2 }); continue; }
       const kind = (await existsIn(lowers, r)) ? 0 : 1;
-      if (kind === 1 && isRuntimeStub(r)) continue;
-      out.push({ Path: r, Kind: kind });
-      if (st.isDirectory()) await walk(r);
+      if (!isInitPath(r)) {
+        out.push({ Path: r, Kind: kind });
+        if (st.isDirectory()) await walk(r);
+      } else if (st.isDirectory()) {
+        // An init directory shows only when something under it changed.
+        const at = out.length;
+        await walk(r);
+        if (out.length > at) out.splice(at, 0, { Path: r, Kind: kind });
+      }
     }
   };
   if (upper && lowers.length) await walk('');
@@ -83,7 +89,10 @@ export async function exportRootfs(mounts: Mount[]): Promise<Readable> {
   const layers = [upper, ...lowers].filter(Boolean);
   if (layers.length > 1) await run('mount', ['-t', 'overlay', 'overlay', '-o', `ro,lowerdir=${layers.join(':')}`, dir]);
   else await run('mount', ['--bind', '-o', 'ro', layers[0], dir]);
-  const tar = spawn('tar', ['--numeric-owner', '--xattrs', '-C', dir, '-cf', '-', '.'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  // Top-level names fed on stdin, so entries read "bin/sh" as in Docker's export (not "./bin/sh").
+  const names = (await readdir(dir)).sort();
+  const tar = spawn('tar', ['--numeric-owner', '--xattrs', '-C', dir, '--null', '-T', '-', '-cf', '-'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  tar.stdin.end(names.map((n) => `${n}\0`).join(''));
   tar.once('close', () => {
     void run('umount', [dir]).catch(() => run('umount', ['-l', dir])).finally(() => rm(dir, { recursive: true, force: true }));
   });

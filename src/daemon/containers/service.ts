@@ -5,32 +5,31 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { rmSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { conflict, invalid, notFound, notModified, EngineError } from '../errors.js';
-import { GrpcStatus, isGrpcCode, anyJson, OCI_SPEC_TYPE, type GrpcError } from '../../runtime/containerd-client.js';
+import { GrpcStatus, isGrpcCode, type GrpcError } from '../../runtime/containerd-client.js';
 import { FifoPool } from '../../runtime/fifo-pool.js';
-import { makeFifos, removeFifos, TaskStreams, type OutputSink } from '../../runtime/task-io.js';
-import { layerDirs, type Mount } from '../../runtime/snapshot-layers.js';
-import { buildSpec } from '../../runtime/oci-spec.js';
-import { resolveUser } from '../../runtime/rootfs-user.js';
-import type { NetworkRequest, NetworkState } from '../../network/service.js';
-import { createLogger, validateLogConfig, type Logger } from './logs/index.js';
+import { removeFifos, type TaskStreams, type OutputSink } from '../../runtime/task-io.js';
+import type { Mount } from '../../runtime/snapshot-layers.js';
+import type { NetworkRequest } from '../../network/service.js';
+import { validateLogConfig, type Logger } from './logs/index.js';
 import { generateName, normalizeName } from './names.js';
 import { initialState, RecordStore, rfc3339Nano, ZERO_TIME, type ContainerRecord } from './record.js';
-import { commandOf, mergeEnv, mergeImageConfig, validateHostConfig, withHostDefaults, DEFAULT_PATH } from './create-config.js';
+import { commandOf, mergeImageConfig, validateHostConfig, withHostDefaults } from './create-config.js';
 import { parseSignal } from './signals.js';
+import { checkCreateBody } from './body-types.js';
 import { stateWord } from './status.js';
 import { ExecService } from './exec.js';
 import { changes, exportRootfs, sizes, type Change } from './fs-views.js';
 import { top } from './top.js';
+import { writeInitStubs } from './init-stubs.js';
+import { SNAPSHOTTER, TaskRunner, type WaitResponse } from './task-runner.js';
 import { watchOom } from '../../runtime/task-oom.js';
 import { NAMESPACE, type Daemon } from '../daemon.js';
 import { summary } from './views.js';
 import type { Readable } from 'node:stream';
 
-export const SNAPSHOTTER = 'overlayfs';
-const RUNTIME = 'io.containerd.runc.v2';
 const SIGKILL = 9;
-const SIGTERM = 15;
 
 export interface ExitInfo { code: number; at: string }
 
@@ -62,13 +61,14 @@ function grpcMessage(err: unknown): string {
 function startFailureCode(message: string): number {
   if (/executable file not found|no such file or directory/.test(message)) return 127;
   if (/permission denied|not a directory|is a directory/.test(message)) return 126;
-  return 125;
+  return 128;
 }
 
 export class ContainerService {
   readonly store: RecordStore;
   readonly execs: ExecService;
   readonly fifos: FifoPool;
+  private readonly runner = new TaskRunner(this);
   private readonly live = new Map<string, Live>();
   private readonly names = new Map<string, string>();
   private accepting = true;
@@ -157,9 +157,8 @@ export class ContainerService {
   async create(req: CreateRequest): Promise<{ Id: string; Warnings: string[] }> {
     if (!this.accepting) throw new EngineError(503, 'daemon is shutting down');
     const body = req.body;
-    if (!body || typeof body !== 'object' || !body.Image && !body.Cmd && !body.Entrypoint && Object.keys(body).length === 0) {
-      throw invalid('Config cannot be empty in order to create a container');
-    }
+    checkCreateBody(body);
+    if (Object.keys(body).length === 0) throw invalid('Config cannot be empty in order to create a container');
     const { HostConfig: rawHost, NetworkingConfig, ...rawConfig } = body;
     let name = req.name ? normalizeName(req.name) : '';
     if (name) this.checkNameFree(name);
@@ -171,7 +170,7 @@ export class ContainerService {
     const image = await this.d.images.resolve(rawConfig.Image);
     const config = mergeImageConfig(rawConfig, image);
     const id = randomBytes(32).toString('hex');
-    if (!config.Hostname) config.Hostname = id.slice(0, 12);
+    if (!config.Hostname) config.Hostname = hostConfig.NetworkMode === 'host' ? hostname() : id.slice(0, 12);
     if (!name) {
       for (let i = 0; !name || this.names.has(name); i++) name = `/${generateName(i)}`;
     }
@@ -188,10 +187,11 @@ export class ContainerService {
     this.names.set(name, id);
     try {
       mkdirSync(dir, { recursive: true, mode: 0o710 });
-      await this.d.containerd.snapshots.Prepare({
+      const prepared = await this.d.containerd.snapshots.Prepare({
         snapshotter: SNAPSHOTTER, key: id, parent: image.chainIds.at(-1) ?? '',
         labels: { 'containerd.io/gc.root': rec.Created },
       });
+      await writeInitStubs(prepared.mounts);
       const etc = await this.d.networks.writeEtcFiles(dir, this.networkRequest(rec));
       rec.HostsPath = etc.hostsPath; rec.HostnamePath = etc.hostnamePath; rec.ResolvConfPath = etc.resolvConfPath;
       this.store.save(rec);
@@ -225,50 +225,13 @@ export class ContainerService {
     });
   }
 
-  /** Creates and starts the containerd task; on failure records the exit status dockerd would. */
+  /** Starts the task and records it; on failure records the exit status dockerd would. */
   private async startTask(l: Live): Promise<void> {
     const rec = l.rec;
-    const c = rec.Config;
-    const cd = this.d.containerd;
-    const netReq = this.networkRequest(rec);
-    const fifoDir = this.d.runPath('fifo', rec.ID);
-    let streams: TaskStreams | undefined;
-    let logger: Logger | undefined;
-    let created = false;
-    let netState: NetworkState | undefined;
     try {
-      const [mounts, prepared] = await Promise.all([this.mounts(rec.ID), this.d.networks.prepare(netReq)]);
-      const layers = layerDirs(mounts);
-      const user = await resolveUser(layers, c.User ?? '', rec.HostConfig.GroupAdd ?? []);
-      const env = mergeEnv([`PATH=${DEFAULT_PATH}`, `HOSTNAME=${c.Hostname}`, ...(c.Tty ? ['TERM=xterm'] : [])], c.Env ?? []);
-      const spec = buildSpec({
-        id: rec.ID, hostname: c.Hostname, domainname: c.Domainname ?? '', args: [rec.Path, ...rec.Args], env,
-        cwd: c.WorkingDir || '/', user, tty: !!c.Tty, openStdin: !!c.OpenStdin, netns: prepared.netns,
-        etcFiles: { hosts: rec.HostsPath, hostname: rec.HostnamePath, resolvConf: rec.ResolvConfPath },
-        hostConfig: rec.HostConfig, cgroupsPath: `/berth/${rec.ID}`,
-      }) as unknown as Record<string, any>;
-      const paths = await makeFifos(this.fifos, fifoDir, { stdin: !!c.OpenStdin, tty: !!c.Tty });
-      streams = new TaskStreams(paths);
-      logger = this.attachLogger(rec, streams);
-      for (const sink of l.attachers) streams.attach(sink);
-      await this.createContainerdObject(rec, spec);
-      created = true;
-      const task = await cd.tasks.Create({
-        container_id: rec.ID, rootfs: mounts, stdin: paths.stdin, stdout: paths.stdout, stderr: paths.stderr, terminal: paths.terminal,
-      });
-      if (prepared.netns !== 'host') {
-        netState = await this.d.networks.attach(netReq, task.pid);
-        rec.NetworkState = netState;
-        await this.d.networks.writeEtcFiles(this.store.dir(rec.ID), netReq, netState);
-      }
-      const exited = cd.tasks.Wait({ container_id: rec.ID });
-      exited.catch(() => undefined);
-      await cd.tasks.Start({ container_id: rec.ID });
-      streams.started(() => cd.tasks.CloseIO({ container_id: rec.ID, exec_id: '', stdin: true }));
-      l.streams = streams; l.logger = logger; l.spec = spec;
-      l.attachers.clear();
+      const { pid, exited } = await this.runner.launch(l);
       Object.assign(rec.State, {
-        Running: true, Paused: false, Restarting: false, OOMKilled: false, Dead: false, Pid: task.pid, ExitCode: 0, Error: '',
+        Running: true, Paused: false, Restarting: false, OOMKilled: false, Dead: false, Pid: pid, ExitCode: 0, Error: '',
         StartedAt: rfc3339Nano(), FinishedAt: rec.HasBeenStartedBefore ? rec.State.FinishedAt : ZERO_TIME,
       });
       rec.HasBeenStartedBefore = true;
@@ -278,16 +241,8 @@ export class ContainerService {
       l.bus.emit('start');
       this.watchExit(l, exited);
     } catch (err) {
-      streams?.close();
-      await logger?.close().catch(() => undefined);
-      if (created) {
-        await cd.tasks.Delete({ container_id: rec.ID }).catch(() => undefined);
-        await cd.containers.Delete({ id: rec.ID }).catch(() => undefined);
-      }
-      if (netState) await this.d.networks.detach(rec.ID, netState).catch(() => undefined);
-      rec.NetworkState = undefined;
-      if (err instanceof EngineError) throw err;
-      const message = grpcMessage(err);
+      // As dockerd: the error and an exit code stay in State, and an AutoRemove container goes.
+      const message = err instanceof EngineError ? err.message : grpcMessage(err);
       const code = startFailureCode(message);
       rec.State.ExitCode = code;
       rec.State.Error = message;
@@ -295,38 +250,19 @@ export class ContainerService {
       this.emit(l, 'die', { exitCode: String(code) });
       l.bus.emit('exit', { code, at: rfc3339Nano() } satisfies ExitInfo);
       if (rec.HostConfig.AutoRemove) void this.removeRecord(l);
-      throw code === 125 ? new EngineError(500, message) : invalid(message);
-    }
-  }
-
-  private newLogger(rec: ContainerRecord): Logger {
-    const lc = rec.HostConfig.LogConfig;
-    return createLogger(lc.Type, lc.Config ?? {}, rec.LogPath, {
-      id: rec.ID, name: rec.Name, imageId: rec.Image, imageName: rec.ImageRef, labels: rec.Config.Labels ?? {}, env: rec.Config.Env ?? [],
-    });
-  }
-
-  private async createContainerdObject(rec: ContainerRecord, spec: object): Promise<void> {
-    const container = {
-      id: rec.ID, image: rec.ImageRef, runtime: { name: RUNTIME }, spec: anyJson(OCI_SPEC_TYPE, spec),
-      snapshotter: SNAPSHOTTER, snapshot_key: rec.ID, labels: { 'berth.name': rec.Name.slice(1) },
-    };
-    try {
-      await this.d.containerd.containers.Create({ container });
-    } catch (err) {
-      if (!isGrpcCode(err, GrpcStatus.ALREADY_EXISTS)) throw err;
-      await this.d.containerd.tasks.Delete({ container_id: rec.ID }).catch(() => undefined);
-      await this.d.containerd.containers.Delete({ id: rec.ID });
-      await this.d.containerd.containers.Create({ container });
+      if (err instanceof EngineError) throw err;
+      throw code === 128 ? new EngineError(500, message) : invalid(message);
     }
   }
 
   // ---- exit -----------------------------------------------------------------------------
 
-  private watchExit(l: Live, exited: Promise<any>): void {
+  private watchExit(l: Live, exited: Promise<WaitResponse>): void {
     exited.then(
       (r) => this.handleExit(l, { code: r.exit_status, at: timestampOf(r.exited_at) }),
       (err) => {
+        // On shutdown the channel closes under the waits: the tasks live on, a later berthd reattaches.
+        if (!this.accepting) return undefined;
         console.error(`berthd: wait ${l.rec.ID.slice(0, 12)}: ${grpcMessage(err)}`);
         return this.handleExit(l, { code: 255, at: rfc3339Nano() });
       },
@@ -338,24 +274,8 @@ export class ContainerService {
     if (l.exitDone) return l.exitDone;
     l.exitDone = (async () => {
       const rec = l.rec;
-      const cd = this.d.containerd;
-      const netState = rec.NetworkState as NetworkState | undefined;
-      rec.NetworkState = undefined;
-      await Promise.all([
-        (async () => {
-          await l.streams?.drained(2000);
-          l.streams?.close();
-          await l.logger?.close().catch(() => undefined);
-          l.streams = undefined; l.logger = undefined; l.spec = undefined;
-        })(),
-        (async () => {
-          await cd.tasks.Delete({ container_id: rec.ID }).catch(() => undefined);
-          await cd.containers.Delete({ id: rec.ID }).catch(() => undefined);
-        })(),
-        netState && this.d.networks.detach(rec.ID, netState).catch((err) => console.error(`berthd: network detach ${rec.ID.slice(0, 12)}: ${err.message}`)),
-      ]);
-      this.execs.containerExited(rec.ID);
-      removeFifos(this.d.runPath('fifo', rec.ID));
+      await this.runner.release(l);
+      this.execs.containerExited(l);
       Object.assign(rec.State, { Running: false, Paused: false, Pid: 0, ExitCode: exit.code, FinishedAt: exit.at, OOMKilled: !!l.oom });
       l.oom = false;
       const restart = this.shouldRestart(rec, exit.code);
@@ -503,11 +423,15 @@ export class ContainerService {
 
   // ---- wait -----------------------------------------------------------------------------
 
-  async wait(ref: string, condition = 'not-running', gone?: AbortSignal): Promise<{ StatusCode: number; Error: { Message: string } | null }> {
+  /**
+   * Checks the request synchronously (404, 400 before any header is sent), then resolves with
+   * the exit status once the condition is met.
+   */
+  wait(ref: string, condition = 'not-running', gone?: AbortSignal): Promise<{ StatusCode: number; Error: { Message: string } | null }> {
     const l = this.get(ref);
     if (!['not-running', 'next-exit', 'removed', ''].includes(condition)) throw invalid(`invalid condition: "${condition}"`);
     const result = (code: number) => ({ StatusCode: code, Error: null });
-    if ((condition === 'not-running' || condition === '') && !l.rec.State.Running && !l.rec.State.Restarting) return result(l.rec.State.ExitCode);
+    if ((condition === 'not-running' || condition === '') && !l.rec.State.Running && !l.rec.State.Restarting) return Promise.resolve(result(l.rec.State.ExitCode));
     return new Promise((resolve, reject) => {
       const event = condition === 'removed' ? 'removed' : 'exit';
       const done = () => { l.bus.off(event, done); gone?.removeEventListener('abort', abort); resolve(result(l.rec.State.ExitCode)); };
@@ -576,6 +500,14 @@ export class ContainerService {
   }
 
   // ---- attach -----------------------------------------------------------------------------
+
+  /** The container, if a client may attach to it now (dockerd's conflicts otherwise). */
+  attachable(ref: string): Live {
+    const l = this.get(ref);
+    if (l.rec.State.Paused) throw conflict('You cannot attach to a paused container, unpause it first');
+    if (l.rec.State.Restarting) throw conflict('You cannot attach to a restarting container, wait until it is running');
+    return l;
+  }
 
   /** Registers an output sink for the container's current task, or its next one. */
   attachOutput(l: Live, sink: OutputSink): () => void {
@@ -684,43 +616,17 @@ export class ContainerService {
     if (proc && (proc.status === 'RUNNING' || proc.status === 'PAUSED' || proc.status === 'PAUSING')) {
       // Also a task berthd started but died before recording: it runs, so it is adopted.
       if (!rec.State.Running) Object.assign(rec.State, { Running: true, Pid: proc.pid, StartedAt: rfc3339Nano(), ExitCode: 0, Error: '' });
-      this.reattach(l, proc.status !== 'RUNNING');
-      const c = await cd.containers.Get({ id: rec.ID });
-      l.spec = JSON.parse(Buffer.from(c.container.spec.value).toString());
+      rec.State.Paused = proc.status !== 'RUNNING';
+      this.watchExit(l, (await this.runner.reattach(l)).exited);
       this.save(l);
       return;
     }
     if (rec.State.Running) {
       await this.handleExit(l, proc ? { code: proc.exit_status, at: timestampOf(proc.exited_at) } : { code: 255, at: rfc3339Nano() });
     } else if (proc) {
-      await cd.tasks.Delete({ container_id: rec.ID }).catch(() => undefined);
-      await cd.containers.Delete({ id: rec.ID }).catch(() => undefined);
+      await this.runner.deleteTask(rec.ID);
     }
   }
-
-  /** Reopens a running task's FIFOs (kept under the exec-root), resumes logging and waits for its exit. */
-  private reattach(l: Live, paused: boolean): void {
-    const rec = l.rec;
-    const cd = this.d.containerd;
-    const fifoDir = this.d.runPath('fifo', rec.ID);
-    const streams = new TaskStreams({
-      stdin: rec.Config.OpenStdin ? join(fifoDir, 'stdin') : '', stdout: join(fifoDir, 'stdout'),
-      stderr: rec.Config.Tty ? '' : join(fifoDir, 'stderr'), terminal: !!rec.Config.Tty,
-    });
-    streams.started(() => cd.tasks.CloseIO({ container_id: rec.ID, exec_id: '', stdin: true }));
-    l.logger = this.attachLogger(rec, streams);
-    l.streams = streams;
-    rec.State.Paused = paused;
-    this.watchExit(l, cd.tasks.Wait({ container_id: rec.ID }));
-  }
-
-  /** Creates the container's logger and feeds it the task's output. */
-  private attachLogger(rec: ContainerRecord, streams: TaskStreams): Logger {
-    const logger = this.newLogger(rec);
-    streams.attach({ write: (stream, chunk) => { logger.write(stream, chunk); return true; }, end: () => undefined });
-    return logger;
-  }
-
 
   async shutdown(): Promise<void> {
     this.accepting = false;
