@@ -72,6 +72,8 @@ describe('berth CLI against docker (golden)', { concurrency: false }, () => {
     await same(['rm', 'nothere-xyz', 'nothere-abc']);
     await same(['start', 'nothere-xyz', 'nothere-abc']);
     await same(['stop', 'nothere-xyz']);
+    await same(['rm', '-f', 'nothere-xyz']);
+    await same(['kill', 'nothere-xyz']);
     await same(['logs', 'nothere-xyz']);
     await same(['exec', 'nothere-xyz', 'true']);
     await same(['container', 'inspect', 'nothere-xyz']);
@@ -92,6 +94,7 @@ describe('berth CLI against docker (golden)', { concurrency: false }, () => {
     await same(['run', ...opts, '--entrypoint', 'echo', 'busybox', 'hi', 'there']);
     await same(['run', ...opts, '-a', 'stdout', 'busybox', 'sh', '-c', 'echo o; echo e >&2']);
     await same(['run', ...opts, '-i', 'busybox', 'sh', '-c', 'cat; echo done'], { input: 'hello\nworld\n' });
+    await same(['run', ...opts, '-it', 'busybox', 'cat'], { input: 'not a terminal\n' });
     await same(['run', ...opts, '-p', 'notaport', 'busybox']);
     await same(['run', ...opts, '-m', 'abc', 'busybox']);
     await same(['run', ...opts, '--restart', 'always', 'busybox']);
@@ -153,10 +156,13 @@ describe('berth CLI against docker (golden)', { concurrency: false }, () => {
     await same(['logs', c]);
     await same(['logs', '--tail', '1', done]);
     await same(['logs', '-t', done]);
+    await same(['logs', '--since', '1h', '--until', '0s', done]);
+    await same(['logs', '--since', 'bogus', done]);
     await same(['exec', c, 'sh', '-c', 'exit 7']);
     await same(['exec', '-e', 'X=1', '-u', '65534', '-w', '/tmp', c, 'sh', '-c', 'echo $X $(id -u) $(pwd)']);
     await same(['exec', '-i', c, 'cat'], { input: 'piped\n' });
     await same(['exec', c, 'nonexistent-binary']);
+    await same(['exec', '-it', c, 'cat'], { input: 'x\n' });
     await same(['port', c]);
     await same(['port', c, '80']);
     await same(['port', c, '9999']);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { demuxAll } from '../src/api/stdcopy.js';
+import { demuxAll } from '../src/daemon/stdcopy.js';
 import { createLogger, parseLogTimeParam, readLogs, readNotSupported, type ReadLogsOptions } from '../src/daemon/containers/logs/index.js';
 import { EngineError } from '../src/daemon/errors.js';
 

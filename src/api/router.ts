@@ -4,9 +4,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { EngineError, invalid, tooLarge } from '../daemon/errors.js';
+import { API_VERSION, MIN_API_VERSION } from '../daemon/api-version.js';
 
-export const API_VERSION = '1.50';
-export const MIN_API_VERSION = '1.24';
 const JSON_LIMIT = 16 * 1024 * 1024;
 
 export interface Ctx {

@@ -11,7 +11,7 @@ import { parseReference, parseRepoTag, referenceMatches, splitTagged, taggedName
 import { imageHistory, imageInspect, imageSummary } from '../image/views.js';
 import { loadArchive } from '../image/archive-load.js';
 import { saveArchive } from '../image/archive-save.js';
-import { matchLabels, parseTimestamp, type Filters } from '../api/filters.js';
+import { matchLabels, parseTimestamp, type Filters } from './filters.js';
 
 /** What the container service needs to know of an image. */
 export interface ResolvedImage {

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Daemon } from '../daemon/daemon.js';
 import { conflict, invalid, notFound } from '../daemon/errors.js';
-import { checkFilterNames, matchLabels, type Filters } from '../api/filters.js';
+import { checkFilterNames, matchLabels, type Filters } from '../daemon/filters.js';
 import { addChain, delChain, invokePlugin } from './cni.js';
 import { ensureBridge, loadNetworks, readJson, writeJsonAtomic, type NetworksFile } from './default-bridge.js';
 import { writeEtc } from './etc-files.js';

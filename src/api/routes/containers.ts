@@ -4,8 +4,8 @@ import type { Duplex } from 'node:stream';
 import type { Router, Ctx } from '../router.js';
 import type { Daemon } from '../../daemon/daemon.js';
 import { invalid } from '../../daemon/errors.js';
-import { parseFilters, parseTimestamp } from '../filters.js';
-import { frame } from '../stdcopy.js';
+import { parseFilters, parseTimestamp } from '../../daemon/filters.js';
+import { frame } from '../../daemon/stdcopy.js';
 import { readLogs, readNotSupported } from '../../daemon/containers/logs/index.js';
 import { inspect, pruneCandidates, select, summary } from '../../daemon/containers/views.js';
 import type { Live } from '../../daemon/containers/service.js';
@@ -74,14 +74,12 @@ export function containerRoutes(r: Router, d: Daemon): void {
   const svc = () => d.containers;
 
   r.post('/containers/create', async (ctx) => {
-    const type = ctx.req.headers['content-type'];
-    if (type && !/^application\/json\b/i.test(type)) throw invalid(`Content-Type specified (${type}) must be 'application/json'`);
     const body = await ctx.json();
     ctx.send(201, await svc().create({ name: ctx.query.get('name') ?? undefined, body: body ?? {}, platform: ctx.query.get('platform') ?? undefined }));
   });
 
   r.get('/containers/json', async (ctx) => {
-    const list = select(svc(), {
+    const list = await select(svc(), {
       all: bool(ctx.query.get('all')), limit: Number(ctx.query.get('limit') ?? 0) || 0, filters: parseFilters(ctx.query.get('filters')),
     });
     const withSize = bool(ctx.query.get('size'));

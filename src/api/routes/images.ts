@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { compareVersions, type Router } from '../router.js';
 import type { Daemon } from '../../daemon/daemon.js';
 import { EngineError, invalid, notFound } from '../../daemon/errors.js';
-import { checkFilterNames, parseFilters } from '../filters.js';
+import { checkFilterNames, parseFilters } from '../../daemon/filters.js';
 
 const truthy = (v: string | null) => v !== null && v !== '' && v !== '0' && v.toLowerCase() !== 'false';
 

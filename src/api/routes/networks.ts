@@ -2,7 +2,7 @@
 import type { Router } from '../router.js';
 import type { Daemon } from '../../daemon/daemon.js';
 import { forbidden } from '../../daemon/errors.js';
-import { parseFilters } from '../filters.js';
+import { parseFilters } from '../../daemon/filters.js';
 
 export function networkRoutes(r: Router, d: Daemon): void {
   r.get('/networks', (ctx) => ctx.send(200, d.networks.list(parseFilters(ctx.query.get('filters')))));

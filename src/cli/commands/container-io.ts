@@ -7,6 +7,7 @@ import { inspectObjects, rawGetter } from '../inspect.js';
 import { monitorTtySize, pumpStreams } from '../streams.js';
 import { apiTimestamp } from '../timestamps.js';
 import { formatFlag } from './shared.js';
+import { checkInputTty } from './container-run.js';
 import { readFileSync } from 'node:fs';
 
 const enc = encodeURIComponent;
@@ -99,6 +100,7 @@ export const exec: Command = {
       await cli.engine.call('POST', `/exec/${created.Id}/start`, { body: { Detach: true, Tty: tty } });
       return 0;
     }
+    checkInputTty(tty, stdin);
     const { socket, head } = await cli.engine.hijack('POST', `/exec/${created.Id}/start`, { body: { Detach: false, Tty: tty } });
     const detachKeys = flags.string('detach-keys') || cli.config.detachKeys;
     const output = pumpStreams(socket, head, { tty, stdin, stdout: true, stderr: true, detachKeys });

@@ -107,9 +107,15 @@ function waitFor(cli: Cli, id: string, condition: string): Promise<number> {
     });
 }
 
+/** docker refuses -t with forwarded input that is not a terminal. */
+export function checkInputTty(tty: boolean, stdin: boolean): void {
+  if (tty && stdin && !process.stdin.isTTY) throw new StatusError(1, 'the input device is not a TTY');
+}
+
 async function runCommand(cli: Cli, flags: ParsedFlags, args: string[]): Promise<number> {
   const [image, ...cmd] = args;
   const detach = flags.bool('detach');
+  if (!detach) checkInputTty(flags.bool('tty'), flags.bool('interactive'));
   const id = await createContainer(cli, flags, image, cmd, detach, 'run');
   const tty = flags.bool('tty');
   const autoRemove = flags.bool('rm');
@@ -211,6 +217,7 @@ export const start: Command = {
     if (args.length > 1) throw new StatusError(1, 'you cannot start and attach multiple containers at once');
     const info = await cli.engine.get<ContainerInspect>(`/containers/${encodeURIComponent(args[0])}/json`);
     const tty = info.Config.Tty;
+    checkInputTty(tty, flags.bool('interactive') && info.Config.OpenStdin);
     const plan: AttachPlan = {
       stdin: flags.bool('interactive') && info.Config.OpenStdin,
       stdout: true,
@@ -253,6 +260,7 @@ export const attachCommand: Command = {
     if (!info.State.Running) throw new StatusError(1, 'You cannot attach to a stopped container, start it first');
     if (info.State.Paused) throw new StatusError(1, 'You cannot attach to a paused container, unpause it first');
     const tty = info.Config.Tty;
+    checkInputTty(tty, !flags.bool('no-stdin') && info.Config.OpenStdin);
     const waiting = waitFor(cli, info.Id, 'next-exit');
     waiting.catch(() => {});
     const output = (

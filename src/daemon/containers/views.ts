@@ -2,7 +2,7 @@
 // ContainerSummary shapes, and the list filters.
 import type { Daemon } from '../daemon.js';
 import { invalid } from '../errors.js';
-import { checkFilterNames, matchLabels, parseTimestamp, type Filters } from '../../api/filters.js';
+import { checkFilterNames, matchLabels, parseTimestamp, type Filters } from '../filters.js';
 import type { NetworkState } from '../../network/service.js';
 import { rootfsDirs } from '../../runtime/snapshot-layers.js';
 import { parseTime, type ContainerRecord } from './record.js';
@@ -90,7 +90,7 @@ function matchPort(wanted: string[] | undefined, ports: string[]): boolean {
 }
 
 /** Applies `filters`, `all`, `limit`, before/since as dockerd does; newest first. */
-export function select(svc: ContainerService, q: { all: boolean; limit: number; filters: Filters }): Live[] {
+export async function select(svc: ContainerService, q: { all: boolean; limit: number; filters: Filters }): Promise<Live[]> {
   const f = q.filters;
   checkFilterNames(f, FILTERS);
   for (const s of f.get('status') ?? []) if (!STATUSES.includes(s)) throw invalid(`invalid filter 'status=${s}'`);
@@ -104,7 +104,11 @@ export function select(svc: ContainerService, q: { all: boolean; limit: number; 
   const before = f.get('before')?.map(refTime);
   const since = f.get('since')?.map(refTime);
   const exited = f.get('exited')?.map(Number);
-  const ancestors = (f.get('ancestor') ?? []).map((a) => a);
+  // An ancestor names an image (any reference form); an unknown one matches nothing, as in dockerd.
+  const ancestors = await Promise.all((f.get('ancestor') ?? []).map((a) => svc.d.images.resolve(a).then((img) => img.id, () => undefined)));
+  const names = f.get('name')?.map((v) => {
+    try { return new RegExp(v); } catch { throw invalid(`invalid filter 'name=${v}'`); }
+  });
   list = list.filter((l) => {
     const r = l.rec;
     const state = stateWord(r);
@@ -112,12 +116,12 @@ export function select(svc: ContainerService, q: { all: boolean; limit: number; 
     if (!showAll && !r.State.Running) return false;
     if (f.has('status') && !f.get('status')!.includes(state)) return false;
     if (f.has('id') && !f.get('id')!.some((v) => r.ID.startsWith(v))) return false;
-    if (f.has('name') && !f.get('name')!.some((v) => new RegExp(v).test(r.Name) || new RegExp(v).test(r.Name.slice(1)))) return false;
+    if (names && !names.some((re) => re.test(r.Name) || re.test(r.Name.slice(1)))) return false;
     if (!matchLabels(f.get('label'), r.Config.Labels)) return false;
     if (exited && (state !== 'exited' || !exited.includes(r.State.ExitCode))) return false;
     if (before && !before.every((t) => parseTime(r.Created) < t)) return false;
     if (since && !since.every((t) => parseTime(r.Created) > t)) return false;
-    if (ancestors.length && !ancestors.some((a) => a === r.ImageRef || a === r.Image || r.Image.replace('sha256:', '').startsWith(a.replace('sha256:', '')) || `${a}:latest` === r.ImageRef || a === `${r.ImageRef}:latest`)) return false;
+    if (ancestors.length && !ancestors.includes(r.Image)) return false;
     if (f.has('network')) {
       const mode = r.HostConfig.NetworkMode === 'default' ? 'bridge' : r.HostConfig.NetworkMode;
       if (!f.get('network')!.includes(mode)) return false;

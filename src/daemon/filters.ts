@@ -1,5 +1,5 @@
 // The `filters` query parameter: JSON of {name: {value: true}} or the older {name: [value]}.
-import { invalid } from '../daemon/errors.js';
+import { invalid } from './errors.js';
 
 export type Filters = Map<string, string[]>;
 
