@@ -5,6 +5,7 @@ deps:
 	@scripts/install-deps.sh
 
 build: deps
+	@rm -rf dist
 	@npx tsc -p .
 	@node scripts/bundle-cli.mjs
 

@@ -77,6 +77,10 @@ describe('berth CLI against docker (golden)', { concurrency: false }, () => {
     await same(['logs', 'nothere-xyz']);
     await same(['exec', 'nothere-xyz', 'true']);
     await same(['container', 'inspect', 'nothere-xyz']);
+    await same(['image', 'inspect', 'nothere-xyz']);
+    await same(['inspect', '--type', 'bogus', 'x']);
+    await same(['rename', 'nothere-xyz', 'x']);
+    await same(['rename', 'nothere-xyz', ' ']);
     const d = await run('docker', ['ps'], { host: 'unix:///nonexistent.sock' });
     const b = await run(BERTH, ['ps'], { host: 'unix:///nonexistent.sock' });
     assert.deepEqual([b.stdout, b.stderr, b.code], [d.stdout, d.stderr, d.code]);
@@ -101,6 +105,30 @@ describe('berth CLI against docker (golden)', { concurrency: false }, () => {
     await same(['run', '--foo', 'busybox']);
     await same(['run']);
     await same(['create', '--name', name('web'), 'busybox']);
+  });
+
+  it('creates containers with the same configuration as docker', async () => {
+    const flagSets = [
+      ['--log-driver', 'json-file', '--log-opt', 'max-size=1m', '--stop-signal', 'SIGUSR1', '--stop-timeout', '7', '--init',
+        '--cap-add', 'net_admin', '--cap-drop', 'MKNOD', '--read-only', '--tmpfs', '/run:rw,size=64m', '--ulimit', 'nofile=1024:2048',
+        '-m', '64m', '--cpus', '0.5', '--pids-limit', '50', '--add-host', 'foo:1.2.3.4', '--dns', '8.8.8.8', '-e', 'A=1', '-w', '/tmp',
+        '-u', '1:2', '-h', 'hh', '--restart', 'on-failure:3', '-p', '127.0.0.1::80', '-P', '--expose', '90', '-v', '/tmp:/x:ro',
+        '--mount', 'type=tmpfs,target=/z,tmpfs-size=1000000', '--network', 'bridge', '--entrypoint', 'sh', '--shm-size', '1g',
+        '--security-opt', 'no-new-privileges', '--sysctl', 'net.ipv4.ip_forward=1', 'busybox', '-c', 'true'],
+      ['-it', '--rm', '--privileged', '--network', 'none', 'busybox'],
+      ['-a', 'stdin', '-a', 'stdout', '--env-file', '/dev/null', '--label', 'x=y', '--pull', 'never', 'busybox', 'echo'],
+    ];
+    for (const flags of flagSets) {
+      const ids = [await mustDocker(['create', '-l', LABEL, ...flags]), (await berth(['create', '-l', LABEL, ...flags])).stdout.trim()];
+      const views = await Promise.all(
+        ids.map(async (id) => {
+          const r = await docker(['inspect', '-f', '{{json .Config}} {{json .HostConfig}} {{json .NetworkSettings}}', id]);
+          return r.stdout.replaceAll(id.slice(0, 12), '<id>');
+        }),
+      );
+      await docker(['rm', '-f', ...ids]);
+      assert.equal(views[1], views[0], `create ${flags.join(' ')}`);
+    }
   });
 
   it('lists containers like docker ps', async () => {

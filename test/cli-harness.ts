@@ -42,16 +42,20 @@ export function run(bin: string, args: string[], opts: { host: string; input?: s
       clearTimeout(timer);
       resolve({ stdout, stderr, code: code ?? -1 });
     });
+    // A command that never reads its input may exit before we finish writing it.
+    child.stdin.on('error', () => {});
     child.stdin.end(opts.input ?? '');
   });
 }
 
-/** go-units durations ("3 seconds", "Less than a second", "About a minute") -> "<dur>". */
+/**
+ * go-units durations ("3 seconds", "Less than a second") -> "<dur>"; column padding is
+ * collapsed too, since a duration that changed between the two runs changes column widths.
+ */
 export function maskDurations(s: string): string {
-  return s.replace(
-    /(Less than a second|About a minute|About an hour|\d+ (second|minute|hour|day|week|month|year)s?)/g,
-    '<dur>',
-  );
+  return s
+    .replace(/(Less than a second|About a minute|About an hour|\d+ (second|minute|hour|day|week|month|year)s?)/g, '<dur>')
+    .replace(/ {2,}/g, '  ');
 }
 
 /** docker's output with the program name as berth prints it. */

@@ -126,3 +126,22 @@ test('run on an unknown network exits 125', async () => {
   assert.equal(r.code, 125);
   assert.match(r.stderr, /network nosuchnet not found/);
 });
+
+test('create with wrongly typed fields is refused with Go\'s decoding message', async () => {
+  const cases: Array<[unknown, string]> = [
+    [{ Image: 123 }, 'cannot unmarshal number into Go struct field ContainerConfigWrapper.Image of type string'],
+    [{ Image: 'busybox', Env: 'A=1' }, 'cannot unmarshal string into Go struct field ContainerConfigWrapper.Env of type []string'],
+    [{ Image: 'busybox', Labels: { a: 1 } }, 'cannot unmarshal number into Go struct field ContainerConfigWrapper.Labels of type string'],
+    [{ Image: 'busybox', Cmd: 5 }, 'cannot unmarshal number into Go struct field ContainerConfigWrapper.Cmd of type string'],
+    [{ Image: 'busybox', HostConfig: 5 }, 'cannot unmarshal number into Go struct field ContainerConfigWrapper.HostConfig of type container.HostConfig'],
+    [{ Image: 'busybox', HostConfig: { Memory: 'x' } }, 'cannot unmarshal string into Go struct field HostConfig.HostConfig.Memory of type int64'],
+    [{ Image: 'busybox', NetworkingConfig: { EndpointsConfig: 5 } },
+      'cannot unmarshal number into Go struct field NetworkingConfig.NetworkingConfig.EndpointsConfig of type map[string]*network.EndpointSettings'],
+  ];
+  for (const [body, message] of cases) {
+    const r = await rawRequest(e.socketPath, 'POST', '/containers/create', JSON.stringify(body), { 'Content-Type': 'application/json' });
+    // 20.10 answers these with 500; a v1.50 engine with 400.
+    assert.equal(r.status, e.kind === 'reference' ? 500 : 400, JSON.stringify(body));
+    assert.equal(JSON.parse(r.body).message, `json: ${message}`);
+  }
+});

@@ -1,7 +1,8 @@
 // docker exec: plain, with -u/-w/-e, exit codes, stdin, and -it on a pty.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEngine, waitFor, withPty, type Engine } from './harness.js';
+import * as net from 'node:net';
+import { rawRequest, sleep, startEngine, waitFor, withPty, type Engine } from './harness.js';
 
 let e: Engine;
 let box: string;
@@ -67,4 +68,26 @@ test('exec -it gives a terminal, runs commands and returns the exit code', async
   await s.expect(/\/dev\/pts\/\d+\r\n42\r\n/);
   s.send('exit 4\n');
   assert.equal(await s.exit(), 4);
+});
+
+test('exec start whose JSON body arrives apart from its headers still reads stdin (the -it race)', async () => {
+  const created = await rawRequest(e.socketPath, 'POST', `/containers/${box}/exec`,
+    JSON.stringify({ Cmd: ['cat'], AttachStdin: true, AttachStdout: true, Tty: true }), { 'Content-Type': 'application/json' });
+  assert.equal(created.status, 201, created.body);
+  const id = JSON.parse(created.body).Id as string;
+  const body = JSON.stringify({ Detach: false, Tty: true });
+  const c = net.connect(e.socketPath);
+  let out = '';
+  c.on('data', (d: Buffer) => { out += d.toString(); });
+  try {
+    c.write(`POST /exec/${id}/start HTTP/1.1\r\nHost: berth\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${body.length}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n`);
+    await sleep(200);
+    c.write(body);
+    await waitFor(async () => out.includes('101 UPGRADED'), 5000, 'the 101 answer');
+    c.write('typed-input\n');
+    await waitFor(async () => out.includes('typed-input'), 5000, 'the input echoed by the tty');
+  } finally {
+    c.destroy();
+  }
 });

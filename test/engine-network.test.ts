@@ -123,6 +123,14 @@ test('--network host shares the host network namespace', async () => {
   const name = e.name('hostnet');
   await e.runDetached(name, '--network', 'host', 'busybox', 'sh', '-c', HTTPD.replace('-p 80', `-p 127.0.0.1:${port}`));
   assert.equal(await httpGet(`http://127.0.0.1:${port}/`), 'hello-from-httpd\n');
+  // inspect: the host's hostname, an endpoint on the host network, listed by `network inspect host`
+  assert.equal(await e.inspect(name, '{{.Config.Hostname}}'), hostname.trim());
+  const endpoint = await e.inspect(name, '{{.NetworkSettings.Networks.host.EndpointID}}');
+  assert.match(endpoint, /^[0-9a-f]{64}$/);
+  const id = await e.inspect(name, '{{.Id}}');
+  const listed = JSON.parse((await e.docker(['network', 'inspect', '-f', '{{json .Containers}}', 'host'])).stdout);
+  assert.equal(listed[id]?.Name, name);
+  assert.equal(listed[id]?.EndpointID, endpoint);
 });
 
 test('the default bridge gives eth0 an address and outbound routing', async () => {

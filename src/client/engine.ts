@@ -52,7 +52,7 @@ async function errorFrom(res: IncomingMessage): Promise<ApiError> {
   let message = text.trim();
   try {
     const parsed = JSON.parse(text) as { message?: string };
-    if (typeof parsed.message === 'string') message = parsed.message;
+    if (typeof parsed.message === 'string') message = parsed.message.trim();
   } catch {
     // plain-text error bodies are used as they are
   }

@@ -46,6 +46,7 @@ export class Daemon {
 
   async shutdown(): Promise<void> {
     await this.containers.shutdown();
+    await this.networks?.settle();
     this.containerd.close();
   }
 }

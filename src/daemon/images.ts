@@ -64,6 +64,15 @@ export class ImageService {
     return { id: img.id, config: img.config.config ?? {}, chainIds: [...img.chainIds], repoTags: [...img.names] };
   }
 
+  /** The image's ID and those of every image built on it (by parent chain), for the `ancestor` filter. */
+  lineage(ref: string): string[] {
+    const ids = [this.get(ref).id];
+    for (let i = 0; i < ids.length; i++) {
+      for (const o of this.store.all()) if (o.config.parent === ids[i] && !ids.includes(o.id)) ids.push(o.id);
+    }
+    return ids;
+  }
+
   inspect(ref: string): Record<string, unknown> { return imageInspect(this.get(ref)); }
   history(ref: string): Record<string, unknown>[] { return imageHistory(this.get(ref)); }
 

@@ -36,6 +36,8 @@ export class NetworkService {
   private ports!: PortRegistry;
   private picker!: AddressPicker;
   private readonly endpoints = new Map<string, Endpoint>();
+  /** CNI DELs still running (callers need not wait for them), with the host ports they unpublish. */
+  private readonly releasing = new Map<string, { ports: PublishedPort[]; done: Promise<void> }>();
 
   constructor(readonly d: Daemon) {}
 
@@ -205,6 +207,7 @@ export class NetworkService {
       ports,
     });
     try {
+      await this.cleared(req.containerId, ports);
       const [result] = await Promise.all([addChain('bridge', this.chain(state), { ...call, ifName: IFNAME }), loopback]);
       state.cniResult = result;
     } catch (e) {
@@ -218,7 +221,11 @@ export class NetworkService {
     return state;
   }
 
-  /** CNI DEL and port release; idempotent, fine after a restart or once the process is gone. */
+  /**
+   * CNI DEL and port release; idempotent, fine after a restart or once the process is gone.
+   * The ports and the endpoint are released at once, so a caller may leave the (slow: portmap's
+   * iptables work) DEL to finish in the background: an attach that could clash with it waits.
+   */
   async detach(containerId: string, state: NetworkState): Promise<void> {
     this.ports.release(containerId);
     this.endpoints.delete(containerId);
@@ -226,7 +233,25 @@ export class NetworkService {
     if (state.mode !== 'bridge') return;
     // A reused pid would name another process's namespace: only pass it when it is still ours.
     const netns = state.netnsPath && state.netnsId && nsIdentity(state.netnsPath) === state.netnsId ? state.netnsPath : '';
-    await delChain('bridge', this.chain(state), state.cniResult, { containerId, netns, ifName: IFNAME });
+    const done = delChain('bridge', this.chain(state), state.cniResult, { containerId, netns, ifName: IFNAME });
+    const entry = { ports: state.ports, done: done.catch(() => undefined) };
+    this.releasing.set(containerId, entry);
+    try {
+      await done;
+    } finally {
+      if (this.releasing.get(containerId) === entry) this.releasing.delete(containerId);
+    }
+  }
+
+  /** Waits for the DELs of the same container (CNI keys its IPs by id) or of the same host ports. */
+  private async cleared(containerId: string, ports: PublishedPort[]): Promise<void> {
+    const clash = (held: PublishedPort[]) => held.some((h) => ports.some((p) => p.hostPort === h.hostPort && p.protocol === h.protocol));
+    await Promise.all([...this.releasing].filter(([id, r]) => id === containerId || clash(r.ports)).map(([, r]) => r.done));
+  }
+
+  /** Resolves once every DEL still running in the background finished. */
+  async settle(): Promise<void> {
+    while (this.releasing.size) await Promise.all([...this.releasing.values()].map((r) => r.done));
   }
 
   settings(state: NetworkState | undefined, req: NetworkRequest): NetworkSettings {
@@ -272,6 +297,7 @@ export class NetworkService {
    */
   async removeAll(): Promise<void> {
     for (const [id, ep] of [...this.endpoints]) await this.detach(id, ep.state).catch(() => undefined);
+    await this.settle();
     await teardownBridge(this.nets.bridge.device);
   }
 }

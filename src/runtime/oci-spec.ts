@@ -308,7 +308,7 @@ function customDevices(list: NonNullable<SpecHostConfig['Devices']>): { devices:
   return { devices, rules };
 }
 
-function resources(hc: SpecHostConfig, deviceRules: DeviceRule[]): OciSpec['linux']['resources'] {
+export function resources(hc: SpecHostConfig, deviceRules: DeviceRule[]): OciSpec['linux']['resources'] {
   if ((hc.NanoCpus ?? 0) > 0 && (hc.CpuPeriod ?? 0) > 0) throw invalid('Conflicting options: Nano CPUs and CPU Period cannot both be set');
   if ((hc.NanoCpus ?? 0) > 0 && (hc.CpuQuota ?? 0) > 0) throw invalid('Conflicting options: Nano CPUs and CPU Quota cannot both be set');
   const memory: OciSpec['linux']['resources']['memory'] = { disableOOMKiller: hc.OomKillDisable === true };

@@ -8,6 +8,9 @@ import { parseFilters, parseTimestamp } from '../../daemon/filters.js';
 import { frame } from '../../daemon/stdcopy.js';
 import { readLogs, readNotSupported } from '../../daemon/containers/logs/index.js';
 import { inspect, pruneCandidates, select, summary } from '../../daemon/containers/views.js';
+import { containerStats } from '../../daemon/containers/stats.js';
+import { statHeader } from '../../daemon/containers/archive.js';
+import { decompressed } from '../../image/decompress.js';
 import type { Live } from '../../daemon/containers/service.js';
 import type { OutputSink, TaskStreams } from '../../runtime/task-io.js';
 import { DetachKeyScanner, parseDetachKeys } from '../../daemon/containers/detach-keys.js';
@@ -61,6 +64,8 @@ function pumpStdin(sock: Duplex, getStdin: () => Promise<TaskStreams | undefined
     }
   };
   sock.on('data', onData);
+  // Reading the exec start body may have left the socket explicitly paused: a listener alone would not resume it.
+  sock.resume();
   sock.on('end', () => {
     if (detached) return;
     // As dockerd: the end of a client's input closes the process's stdin only without a TTY
@@ -68,6 +73,12 @@ function pumpStdin(sock: Duplex, getStdin: () => Promise<TaskStreams | undefined
     if (closeOnEnd) void (pending ?? Promise.resolve()).then(() => target?.closeStdin());
     else detach();
   });
+}
+
+function requiredPath(q: URLSearchParams): string {
+  const path = q.get('path');
+  if (!path) throw invalid('path is required');
+  return path;
 }
 
 export function containerRoutes(r: Router, d: Daemon): void {
@@ -137,6 +148,43 @@ export function containerRoutes(r: Router, d: Daemon): void {
     res.once('close', () => gone.abort());
     const result = await pending.catch(() => undefined);
     if (result) res.end(JSON.stringify(result) + '\n');
+  });
+
+  r.get('/containers/:id/stats', async (ctx) => {
+    const l = svc().get(ctx.params.id);
+    const res = ctx.res!;
+    const gone = new AbortController();
+    res.once('close', () => gone.abort());
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    const q = ctx.query;
+    await containerStats(l, { stream: q.get('stream') === null || bool(q.get('stream')), oneShot: bool(q.get('one-shot')) },
+      (obj) => res.write(JSON.stringify(obj) + '\n'), gone.signal);
+    res.end();
+  });
+
+  r.post('/containers/:id/update', async (ctx) => {
+    ctx.send(200, await svc().update(ctx.params.id, (await ctx.json()) ?? {}));
+  });
+
+  r.head('/containers/:id/archive', async (ctx) => {
+    const stat = await svc().archiveStat(ctx.params.id, requiredPath(ctx.query));
+    ctx.res!.writeHead(200, { 'X-Docker-Container-Path-Stat': statHeader(stat), 'Content-Type': 'application/json' });
+    ctx.res!.end();
+  });
+
+  r.get('/containers/:id/archive', async (ctx) => {
+    const { stat, tar } = await svc().archiveGet(ctx.params.id, requiredPath(ctx.query));
+    const res = ctx.res!;
+    res.writeHead(200, { 'X-Docker-Container-Path-Stat': statHeader(stat), 'Content-Type': 'application/x-tar' });
+    tar.pipe(res);
+    res.once('close', () => tar.destroy());
+  });
+
+  r.put('/containers/:id/archive', async (ctx) => {
+    const q = ctx.query;
+    const body = await decompressed(ctx.req);
+    await svc().archivePut(ctx.params.id, requiredPath(q), body, { noOverwriteDirNonDir: bool(q.get('noOverwriteDirNonDir')) });
+    ctx.send(200);
   });
 
   r.get('/containers/:id/top', async (ctx) => {

@@ -2,6 +2,7 @@
 // prune, port, top, diff, update, commit, export.
 import { createWriteStream } from 'node:fs';
 import type { ContainerInspect } from '../../client/types.js';
+import { ApiError } from '../../client/errors.js';
 import type { Command } from '../command.js';
 import { StatusError } from '../context.js';
 import { tabwrite } from '../format/tabwriter.js';
@@ -128,8 +129,13 @@ export const rename: Command = {
   args: { min: 2, max: 2 },
   flags: [],
   async run(cli, _f, [oldName, newName]) {
-    if (!newName.trim()) throw new StatusError(1, 'Error: neither old nor new names may be empty');
-    await cli.engine.call('POST', `/containers/${enc(oldName)}/rename`, { query: { name: newName } });
+    if (!newName.trim()) throw new StatusError(1, 'Error: Neither old nor new names may be empty');
+    try {
+      await cli.engine.call('POST', `/containers/${enc(oldName)}/rename`, { query: { name: newName } });
+    } catch (e) {
+      if (e instanceof ApiError) throw new StatusError(1, `Error response from daemon: ${e.message}\nError: failed to rename container named ${oldName}`);
+      throw e;
+    }
   },
 };
 

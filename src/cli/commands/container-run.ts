@@ -160,7 +160,7 @@ async function runCommand(cli: Cli, flags: ParsedFlags, args: string[]): Promise
 
 async function createCommand(cli: Cli, flags: ParsedFlags, args: string[]): Promise<number> {
   const [image, ...cmd] = args;
-  const id = await createContainer(cli, flags, image, cmd, true, 'create');
+  const id = await createContainer(cli, flags, image, cmd, false, 'create');
   cli.out(`${id}\n`);
   return 0;
 }

@@ -51,10 +51,7 @@ export const imageInspect: Command = {
   args: { min: 1 },
   flags: [formatFlag(false, 'f')],
   run: (cli, flags, args) =>
-    inspectObjects(cli, args, rawGetter(cli, (n) => `/images/${n}/json`), {
-      format: flags.string('format'),
-      notFound: (name, msg) => `Error response from daemon: no such image: ${name}: ${msg}`,
-    }),
+    inspectObjects(cli, args, rawGetter(cli, (n) => `/images/${n}/json`), { format: flags.string('format') }),
 };
 
 export const imagePrune: Command = {

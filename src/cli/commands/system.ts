@@ -190,7 +190,10 @@ function anyObject(cli: Cli, type: string, size: boolean): RawGetter {
   };
   if (type) {
     const g = getters[type];
-    if (!g) throw new StatusError(1, `"${type}" is not a valid value for --type`);
+    if (!g) {
+      const known = ['config', 'container', 'image', 'network', 'node', 'plugin', 'secret', 'service', 'task', 'volume'];
+      throw new StatusError(1, `unknown type: "${type}": must be one of ${known.map((k) => `"${k}"`).join(', ')}`);
+    }
     return g;
   }
   return async (name) => {

@@ -150,6 +150,14 @@ function parseUlimit(spec: string): Obj {
   return { Name: m[1], Soft: Number(m[2]), Hard: Number(m[3] ?? m[2]) };
 }
 
+/** docker's capability spelling: upper case with the CAP_ prefix ("ALL" stays). */
+function normalizeCaps(caps: string[]): string[] {
+  return caps.map((c) => {
+    const u = c.trim().toUpperCase();
+    return u === 'ALL' || u.startsWith('CAP_') ? u : `CAP_${u}`;
+  });
+}
+
 function restartPolicy(spec: string): Obj {
   const [name, count] = spec.split(':');
   return { Name: name, MaximumRetryCount: count ? Number(count) : 0 };
@@ -227,6 +235,8 @@ export function buildCreate(flags: ParsedFlags, image: string, cmd: string[], de
   const networks = flags.list('network');
   const networkMode = networks[0] ?? 'default';
   const endpoint: Obj = {};
+  const builtIn = ['default', 'bridge', 'host', 'none'].includes(networkMode) || networkMode.startsWith('container:');
+  if (flags.list('network-alias').length && builtIn) invalid('network-scoped aliases are only supported for user-defined networks');
   if (flags.list('network-alias').length) endpoint.Aliases = flags.list('network-alias');
   const ipam: Obj = {};
   if (flags.string('ip')) ipam.IPv4Address = flags.string('ip');
@@ -290,8 +300,8 @@ export function buildCreate(flags: ParsedFlags, image: string, cmd: string[], de
     AutoRemove: flags.bool('rm'),
     VolumeDriver: flags.string('volume-driver'),
     VolumesFrom: flags.list('volumes-from').length ? flags.list('volumes-from') : undefined,
-    CapAdd: flags.list('cap-add').length ? flags.list('cap-add') : undefined,
-    CapDrop: flags.list('cap-drop').length ? flags.list('cap-drop') : undefined,
+    CapAdd: flags.list('cap-add').length ? normalizeCaps(flags.list('cap-add')) : undefined,
+    CapDrop: flags.list('cap-drop').length ? normalizeCaps(flags.list('cap-drop')) : undefined,
     CgroupParent: flags.string('cgroup-parent'),
     Dns: flags.list('dns'),
     DnsOptions: flags.list('dns-option'),
@@ -351,7 +361,7 @@ export function buildCreate(flags: ParsedFlags, image: string, cmd: string[], de
     CgroupnsMode: flags.string('cgroupns') || undefined,
     CpuRealtimePeriod: flags.int('cpu-rt-period'),
     CpuRealtimeRuntime: flags.int('cpu-rt-runtime'),
-    DeviceCgroupRules: flags.list('device-cgroup-rule'),
+    DeviceCgroupRules: flags.list('device-cgroup-rule').length ? flags.list('device-cgroup-rule') : undefined,
     Isolation: flags.string('isolation'),
     KernelMemory: bytes(flags, 'kernel-memory') ?? 0,
     MemorySwappiness: flags.changed('memory-swappiness') ? flags.int('memory-swappiness') : undefined,

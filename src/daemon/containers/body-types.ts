@@ -53,9 +53,12 @@ function check(obj: Record<string, unknown>, schema: Schema, struct: string): vo
   for (const [key, [kind, goType]] of Object.entries(schema)) {
     const v = obj[key];
     if (v === undefined || v === null || fits(kind, v)) continue;
-    const inner = Array.isArray(v) && (kind === 'strings' || kind === 'strslice') ? v.find((x) => typeof x !== 'string') : undefined;
-    const got = inner !== undefined ? jsonType(inner) : kind === 'strmap' && typeof v === 'object' && !Array.isArray(v) ? 'number' : jsonType(v);
-    throw invalid(`json: cannot unmarshal ${got} into Go struct field ${struct}.${key} of type ${kind === 'strings' && inner !== undefined ? 'string' : goType}`);
+    // A wrong element of a list or map is reported with the element's Go type (a strslice as a whole).
+    const elements = Array.isArray(v) && kind === 'strings' ? v
+      : kind === 'strmap' && typeof v === 'object' && !Array.isArray(v) ? Object.values(v as object) : [];
+    const inner = elements.find((x) => typeof x !== 'string');
+    const got = inner !== undefined ? jsonType(inner) : jsonType(v);
+    throw invalid(`json: cannot unmarshal ${got} into Go struct field ${struct}.${key} of type ${inner !== undefined ? 'string' : goType}`);
   }
 }
 
@@ -69,5 +72,17 @@ export function checkCreateBody(body: unknown): void {
   if (hc !== undefined && hc !== null) {
     if (typeof hc !== 'object' || Array.isArray(hc)) throw invalid(`json: cannot unmarshal ${jsonType(hc)} into Go struct field ContainerConfigWrapper.HostConfig of type container.HostConfig`);
     check(hc as Record<string, unknown>, HOST, 'HostConfig.HostConfig');
+  }
+  const nc = b.NetworkingConfig;
+  if (nc !== undefined && nc !== null) {
+    if (typeof nc !== 'object' || Array.isArray(nc)) throw invalid(`json: cannot unmarshal ${jsonType(nc)} into Go struct field ContainerConfigWrapper.NetworkingConfig of type network.NetworkingConfig`);
+    const eps = (nc as Record<string, unknown>).EndpointsConfig;
+    const epType = 'map[string]*network.EndpointSettings';
+    if (eps !== undefined && eps !== null) {
+      if (typeof eps !== 'object' || Array.isArray(eps)) throw invalid(`json: cannot unmarshal ${jsonType(eps)} into Go struct field NetworkingConfig.NetworkingConfig.EndpointsConfig of type ${epType}`);
+      for (const ep of Object.values(eps as object)) {
+        if (ep !== null && (typeof ep !== 'object' || Array.isArray(ep))) throw invalid(`json: cannot unmarshal ${jsonType(ep)} into Go struct field NetworkingConfig.NetworkingConfig.EndpointsConfig of type network.EndpointSettings`);
+      }
+    }
   }
 }

@@ -6,6 +6,7 @@ import { conflict, notFound, EngineError } from '../errors.js';
 import { anyJson, type GrpcError } from '../../runtime/containerd-client.js';
 import { makeFifos, removeFifos, TaskStreams } from '../../runtime/task-io.js';
 import { layerDirs } from '../../runtime/snapshot-layers.js';
+import { hostCapabilities } from '../../runtime/capabilities.js';
 import { resolveUser } from '../../runtime/rootfs-user.js';
 import { mergeEnv } from './create-config.js';
 import type { ContainerService, Live } from './service.js';
@@ -107,6 +108,8 @@ export class ExecService {
         ...base, terminal: e.Tty, args: e.Cmd, env: mergeEnv(base.env ?? [], [...(e.Tty ? ['TERM=xterm'] : []), ...e.Env]),
         cwd: e.WorkingDir || base.cwd || '/',
         user: user ? { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids } : base.user,
+        // As Docker: a privileged exec gets every capability (of this host's bounding set).
+        ...(e.Privileged ? { capabilities: { bounding: hostCapabilities(), effective: hostCapabilities(), permitted: hostCapabilities() } } : {}),
       };
       delete proc.consoleSize;
       const paths = await makeFifos(this.containers.fifos, fifoDir, { stdin: e.OpenStdin, tty: e.Tty });
@@ -134,7 +137,8 @@ export class ExecService {
       e.ExitCode = exit.exit_status;
       e.Running = false;
       e.Pid = 0;
-      await cd.tasks.DeleteProcess({ container_id: e.ContainerID, exec_id: e.ID }).catch(() => undefined);
+      // The exit is known: the client gets its answer without waiting for containerd's cleanup.
+      void cd.tasks.DeleteProcess({ container_id: e.ContainerID, exec_id: e.ID }).catch(() => undefined);
       this.containers.emit(l, 'exec_die', { execID: e.ID, exitCode: String(e.ExitCode) });
     } catch (err) {
       e.Running = false;

@@ -25,16 +25,18 @@ export async function writeInitStubs(mounts: Mount[]): Promise<void> {
   const { upper, lowers } = rootfsDirs(mounts);
   if (!upper) return;
   const layers = [upper, ...lowers];
-  for (const d of DIRS) {
-    if ((await kindIn(layers, d)) === 'other') continue;
+  // Each path is checked on its own (concurrently: this is on the create path); the files
+  // need the directories made first.
+  await Promise.all(DIRS.map(async (d) => {
+    if ((await kindIn(layers, d)) === 'other') return;
     const parent = d.slice(0, d.lastIndexOf('/')) || '/';
-    if (parent !== '/' && (await kindIn(layers, parent)) === 'other') continue;
+    if (parent !== '/' && (await kindIn(layers, parent)) === 'other') return;
     await mkdir(join(upper, d), { recursive: true, mode: 0o755 });
-  }
-  for (const f of FILES) {
+  }));
+  await Promise.all(FILES.map(async (f) => {
     const parent = f.slice(0, f.lastIndexOf('/')) || '/';
-    if (parent !== '/' && (await kindIn([upper], parent)) !== 'dir') continue;
-    if ((await kindIn(layers, f)) !== 'none') continue;
+    if (parent !== '/' && (await kindIn([upper], parent)) !== 'dir') return;
+    if ((await kindIn(layers, f)) !== 'none') return;
     await writeFile(join(upper, f), '', { mode: 0o644 });
-  }
+  }));
 }

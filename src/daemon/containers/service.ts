@@ -7,7 +7,7 @@ import { rmSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { conflict, invalid, notFound, notModified, EngineError } from '../errors.js';
-import { GrpcStatus, isGrpcCode, type GrpcError } from '../../runtime/containerd-client.js';
+import { anyJson, GrpcStatus, isGrpcCode, type GrpcError } from '../../runtime/containerd-client.js';
 import { FifoPool } from '../../runtime/fifo-pool.js';
 import { removeFifos, type TaskStreams, type OutputSink } from '../../runtime/task-io.js';
 import type { Mount } from '../../runtime/snapshot-layers.js';
@@ -18,10 +18,12 @@ import { initialState, RecordStore, rfc3339Nano, ZERO_TIME, type ContainerRecord
 import { commandOf, mergeImageConfig, validateHostConfig, withHostDefaults } from './create-config.js';
 import { parseSignal } from './signals.js';
 import { checkCreateBody } from './body-types.js';
+import { taskResources, updatedHostConfig, LINUX_RESOURCES_TYPE } from './update.js';
 import { stateWord } from './status.js';
 import { ExecService } from './exec.js';
 import { changes, exportRootfs, sizes, type Change } from './fs-views.js';
 import { top } from './top.js';
+import { archivePath, extractInto, openRootfs, statPath, type PathStat } from './archive.js';
 import { writeInitStubs } from './init-stubs.js';
 import { SNAPSHOTTER, TaskRunner, type WaitResponse } from './task-runner.js';
 import { watchOom } from '../../runtime/task-oom.js';
@@ -47,6 +49,8 @@ export interface Live {
   oom?: boolean;
   /** Resolves when the current exit has been fully processed. */
   exitDone?: Promise<void>;
+  /** Resolves once containerd's task and container of the last exit are deleted. */
+  taskGone?: Promise<void>;
   restartTimer?: NodeJS.Timeout;
   lock: Promise<unknown>;
 }
@@ -71,6 +75,7 @@ export class ContainerService {
   private readonly runner = new TaskRunner(this);
   private readonly live = new Map<string, Live>();
   private readonly names = new Map<string, string>();
+  private readonly snapshotMounts = new Map<string, Mount[]>();
   private accepting = true;
   private stopOomWatch?: () => void;
 
@@ -147,9 +152,14 @@ export class ContainerService {
     };
   }
 
+  /** The rootfs mounts of a container's snapshot; they never change, so they are asked for once. */
   async mounts(id: string): Promise<Mount[]> {
-    const r = await this.d.containerd.snapshots.Mounts({ snapshotter: SNAPSHOTTER, key: id });
-    return r.mounts;
+    let m = this.snapshotMounts.get(id);
+    if (!m) {
+      m = (await this.d.containerd.snapshots.Mounts({ snapshotter: SNAPSHOTTER, key: id })).mounts as Mount[];
+      if (this.live.has(id)) this.snapshotMounts.set(id, m);
+    }
+    return m;
   }
 
   // ---- create ---------------------------------------------------------------------------
@@ -187,16 +197,22 @@ export class ContainerService {
     this.names.set(name, id);
     try {
       mkdirSync(dir, { recursive: true, mode: 0o710 });
-      const prepared = await this.d.containerd.snapshots.Prepare({
-        snapshotter: SNAPSHOTTER, key: id, parent: image.chainIds.at(-1) ?? '',
-        labels: { 'containerd.io/gc.root': rec.Created },
-      });
-      await writeInitStubs(prepared.mounts);
-      const etc = await this.d.networks.writeEtcFiles(dir, this.networkRequest(rec));
+      // Both settle before any failure is handled, so the clean-up below races no write.
+      const [rootfs, etcFiles] = await Promise.allSettled([
+        this.d.containerd.snapshots.Prepare({
+          snapshotter: SNAPSHOTTER, key: id, parent: image.chainIds.at(-1) ?? '',
+          labels: { 'containerd.io/gc.root': rec.Created },
+        }).then((prepared) => { this.snapshotMounts.set(id, prepared.mounts); return writeInitStubs(prepared.mounts); }),
+        this.d.networks.writeEtcFiles(dir, this.networkRequest(rec)),
+      ]);
+      if (rootfs.status === 'rejected') throw rootfs.reason;
+      if (etcFiles.status === 'rejected') throw etcFiles.reason;
+      const etc = etcFiles.value;
       rec.HostsPath = etc.hostsPath; rec.HostnamePath = etc.hostnamePath; rec.ResolvConfPath = etc.resolvConfPath;
       this.store.save(rec);
     } catch (err) {
       this.names.delete(name);
+      this.snapshotMounts.delete(id);
       await this.d.containerd.snapshots.Remove({ snapshotter: SNAPSHOTTER, key: id }).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
       throw err;
@@ -228,6 +244,7 @@ export class ContainerService {
   /** Starts the task and records it; on failure records the exit status dockerd would. */
   private async startTask(l: Live): Promise<void> {
     const rec = l.rec;
+    await l.taskGone;
     try {
       const { pid, exited } = await this.runner.launch(l);
       Object.assign(rec.State, {
@@ -274,6 +291,9 @@ export class ContainerService {
     if (l.exitDone) return l.exitDone;
     l.exitDone = (async () => {
       const rec = l.rec;
+      // containerd's task delete (the shim's teardown, ~20 ms) is not waited for by clients of
+      // the exit; what needs the task gone (a new start, the snapshot's removal) awaits taskGone.
+      l.taskGone = this.runner.deleteTask(rec.ID);
       await this.runner.release(l);
       this.execs.containerExited(l);
       Object.assign(rec.State, { Running: false, Paused: false, Pid: 0, ExitCode: exit.code, FinishedAt: exit.at, OOMKilled: !!l.oom });
@@ -472,17 +492,23 @@ export class ContainerService {
     const rec = l.rec;
     if (rec.State.RemovalInProgress) return;
     rec.State.RemovalInProgress = true;
+    // Saved so that a berthd killed before the cleanup below finished completes it at restart.
+    this.save(l);
     clearTimeout(l.restartTimer);
     this.execs.containerRemoved(rec.ID);
+    // Gone for clients (name free, `wait --condition removed` answered) before containerd's
+    // cleanup, which waits for the task's deletion and goes on in the background of the reply.
+    this.live.delete(rec.ID);
+    this.snapshotMounts.delete(rec.ID);
+    if (this.names.get(rec.Name) === rec.ID) this.names.delete(rec.Name);
+    this.emit(l, 'destroy');
+    l.bus.emit('removed');
+    await l.taskGone;
     await this.d.containerd.snapshots.Remove({ snapshotter: SNAPSHOTTER, key: rec.ID }).catch((err) => {
       if (!isGrpcCode(err, GrpcStatus.NOT_FOUND)) console.error(`berthd: removing snapshot ${rec.ID.slice(0, 12)}: ${grpcMessage(err)}`);
     });
     rmSync(this.store.dir(rec.ID), { recursive: true, force: true });
     removeFifos(this.d.runPath('fifo', rec.ID));
-    this.live.delete(rec.ID);
-    if (this.names.get(rec.Name) === rec.ID) this.names.delete(rec.Name);
-    this.emit(l, 'destroy');
-    l.bus.emit('removed');
   }
 
   async rename(ref: string, newName: string): Promise<void> {
@@ -538,6 +564,23 @@ export class ContainerService {
     return out;
   }
 
+  /** New resource limits and restart policy; a running task gets the limits at once. */
+  async update(ref: string, body: Record<string, any>): Promise<{ Warnings: string[] }> {
+    const l = this.get(ref);
+    return this.locked(l, async () => {
+      const hc = updatedHostConfig(l.rec.ID, l.rec.HostConfig, body);
+      if (l.rec.State.Running) {
+        await this.d.containerd.tasks.Update({
+          container_id: l.rec.ID, resources: anyJson(LINUX_RESOURCES_TYPE, taskResources(hc)),
+        }).catch((err) => { throw new EngineError(500, `Cannot update container ${l.rec.ID}: ${grpcMessage(err)}`); });
+      }
+      l.rec.HostConfig = hc;
+      this.store.save(l.rec);
+      this.emit(l, 'update');
+      return { Warnings: [] };
+    });
+  }
+
   async resize(ref: string, h: number, w: number): Promise<void> {
     const l = this.get(ref);
     this.requireRunning(l, 'cannot resize a stopped container: ');
@@ -552,6 +595,42 @@ export class ContainerService {
     const stream = await exportRootfs(await this.mounts(l.rec.ID));
     this.emit(l, 'export');
     return stream;
+  }
+
+  // ---- docker cp --------------------------------------------------------------------------
+
+  /** Runs `fn` on the container's root directory (its live root, or its snapshot mounted for the call). */
+  private async onRootfs<T>(l: Live, writable: boolean, fn: (root: string) => Promise<T>): Promise<T> {
+    const root = await openRootfs(l, () => this.mounts(l.rec.ID), writable);
+    try { return await fn(root.dir); } finally { await root.release(); }
+  }
+
+  async archiveStat(ref: string, path: string): Promise<PathStat> {
+    const l = this.get(ref);
+    return this.onRootfs(l, false, (root) => statPath(root, path, ref));
+  }
+
+  /** The path's stat and a tar of it; the snapshot stays mounted until the tar ends. */
+  async archiveGet(ref: string, path: string): Promise<{ stat: PathStat; tar: Readable }> {
+    const l = this.get(ref);
+    const root = await openRootfs(l, () => this.mounts(l.rec.ID), false);
+    try {
+      const stat = await statPath(root.dir, path, ref);
+      const tar = await archivePath(root.dir, path);
+      tar.once('close', () => void root.release());
+      this.emit(l, 'archive-path');
+      return { stat, tar };
+    } catch (err) {
+      await root.release();
+      throw err;
+    }
+  }
+
+  async archivePut(ref: string, path: string, body: Readable, opts: { noOverwriteDirNonDir: boolean }): Promise<void> {
+    const l = this.get(ref);
+    if (l.rec.HostConfig.ReadonlyRootfs) throw new EngineError(403, 'container rootfs is marked read-only');
+    await this.onRootfs(l, true, (root) => extractInto(root, path, ref, body, opts));
+    this.emit(l, 'extract-to-dir');
   }
 
   async changes(ref: string): Promise<Change[]> {
@@ -605,7 +684,13 @@ export class ContainerService {
   private async reconcile(l: Live): Promise<void> {
     const rec = l.rec;
     rec.State.Restarting = false;
-    rec.State.RemovalInProgress = false;
+    if (rec.State.RemovalInProgress) {
+      // berthd died while removing it: the removal is finished now.
+      rec.State.RemovalInProgress = false;
+      l.taskGone = this.runner.deleteTask(rec.ID);
+      await this.removeRecord(l);
+      return;
+    }
     const cd = this.d.containerd;
     let proc: any;
     try {

@@ -64,10 +64,8 @@ export class TaskRunner {
       const task = await cd.tasks.Create({
         container_id: rec.ID, rootfs: mounts, stdin: paths.stdin, stdout: paths.stdout, stderr: paths.stderr, terminal: paths.terminal,
       });
-      if (prepared.netns !== 'host') {
-        netState = await d.networks.attach(netReq, task.pid);
-        await d.networks.writeEtcFiles(this.svc.store.dir(rec.ID), netReq, netState);
-      }
+      netState = await d.networks.attach(netReq, task.pid);
+      if (prepared.netns !== 'host') await d.networks.writeEtcFiles(this.svc.store.dir(rec.ID), netReq, netState);
       const exited: Promise<WaitResponse> = cd.tasks.Wait({ container_id: rec.ID });
       exited.catch(() => undefined);
       await cd.tasks.Start({ container_id: rec.ID });
@@ -148,22 +146,21 @@ export class TaskRunner {
     await this.cd.containers.Delete({ id }).catch(() => undefined);
   }
 
-  /** After an exit: output drained and logged, task and network gone, FIFOs removed. */
+  /** After an exit: output drained and logged, network released, FIFOs removed (the task is deleted by the caller). */
   async release(l: Live): Promise<void> {
     const rec = l.rec;
     const netState = rec.NetworkState as NetworkState | undefined;
     rec.NetworkState = undefined;
-    await Promise.all([
-      (async () => {
-        await l.streams?.drained(2000);
-        l.streams?.close();
-        await l.logger?.close().catch(() => undefined);
-        l.streams = undefined; l.logger = undefined; l.spec = undefined;
-      })(),
-      this.deleteTask(rec.ID),
-      netState && this.svc.d.networks.detach(rec.ID, netState)
-        .catch((err) => console.error(`berthd: network detach ${rec.ID.slice(0, 12)}: ${err.message}`)),
-    ]);
+    // Not awaited: the ports and the endpoint are released at once, the CNI DEL (portmap's
+    // iptables work, ~100 ms) finishes in the background and a clashing attach waits for it.
+    if (netState) {
+      void this.svc.d.networks.detach(rec.ID, netState)
+        .catch((err) => console.error(`berthd: network detach ${rec.ID.slice(0, 12)}: ${err.message}`));
+    }
+    await l.streams?.drained(2000);
+    l.streams?.close();
+    await l.logger?.close().catch(() => undefined);
+    l.streams = undefined; l.logger = undefined; l.spec = undefined;
     removeFifos(this.fifoDir(rec.ID));
   }
 }

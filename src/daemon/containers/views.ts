@@ -104,8 +104,11 @@ export async function select(svc: ContainerService, q: { all: boolean; limit: nu
   const before = f.get('before')?.map(refTime);
   const since = f.get('since')?.map(refTime);
   const exited = f.get('exited')?.map(Number);
-  // An ancestor names an image (any reference form); an unknown one matches nothing, as in dockerd.
-  const ancestors = await Promise.all((f.get('ancestor') ?? []).map((a) => svc.d.images.resolve(a).then((img) => img.id, () => undefined)));
+  // An ancestor names an image (any reference form) and stands for it and its descendants;
+  // an unknown one matches nothing, as in dockerd.
+  const ancestors = (f.get('ancestor') ?? []).flatMap((a) => {
+    try { return svc.d.images.lineage(a); } catch { return ['']; }
+  });
   const names = f.get('name')?.map((v) => {
     try { return new RegExp(v); } catch { throw invalid(`invalid filter 'name=${v}'`); }
   });

@@ -1,0 +1,193 @@
+// `docker cp`: HEAD/GET/PUT /containers/{id}/archive. A running container's files are reached
+// through /proc/<pid>/root, a stopped one's by mounting its snapshot for the call. Every path
+// (the request's and each tar entry's) is resolved inside that root by resolveScoped, so `..`
+// and symlinks (absolute ones too) never lead out of it; entries that would escape are refused.
+import { spawn, execFile } from 'node:child_process';
+import { constants, createWriteStream, type Stats } from 'node:fs';
+import { chmod, lchown, link, lstat, mkdir, mkdtemp, open, rm, rmdir, symlink, unlink, utimes, lutimes } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
+import type { Readable } from 'node:stream';
+import tar from 'tar-stream';
+import { invalid, notFound } from '../errors.js';
+import { hostPath, resolveScoped } from '../../runtime/scoped-path.js';
+import type { Mount } from '../../runtime/snapshot-layers.js';
+import type { Live } from './service.js';
+
+const run = promisify(execFile);
+
+/** What X-Docker-Container-Path-Stat carries (base64 JSON). */
+export interface PathStat { name: string; size: number; mode: number; mtime: string; linkTarget: string }
+
+/** A container's root directory on the host, with what undoes the temporary mount (if any). */
+export interface Rootfs { dir: string; release(): Promise<void> }
+
+export async function openRootfs(l: Live, mounts: () => Promise<Mount[]>, writable: boolean): Promise<Rootfs> {
+  if (l.rec.State.Running && l.rec.State.Pid) return { dir: `/proc/${l.rec.State.Pid}/root`, release: async () => undefined };
+  const m = (await mounts())[0];
+  const dir = await mkdtemp(join(tmpdir(), 'berth-cp-'));
+  try {
+    const opts = m.options.filter((o) => o !== 'ro' && o !== 'rw');
+    await run('mount', ['-t', m.type, m.source, dir, '-o', [writable ? 'rw' : 'ro', ...opts].join(',')]);
+  } catch (err) {
+    await rmdir(dir).catch(() => undefined);
+    throw err;
+  }
+  return {
+    dir,
+    release: async () => {
+      await run('umount', [dir]).catch(() => run('umount', ['-l', dir]));
+      await rmdir(dir).catch(() => undefined);
+    },
+  };
+}
+
+// Go's os.FileMode bits, as the CLI decodes the stat header.
+function goMode(st: Stats): number {
+  let mode = st.mode & 0o777;
+  if (st.mode & 0o4000) mode |= 1 << 23;
+  if (st.mode & 0o2000) mode |= 1 << 22;
+  if (st.mode & 0o1000) mode |= 1 << 20;
+  if (st.isDirectory()) mode |= 1 << 31;
+  else if (st.isSymbolicLink()) mode |= 1 << 27;
+  else if (st.isFIFO()) mode |= 1 << 25;
+  else if (st.isSocket()) mode |= 1 << 24;
+  else if (st.isCharacterDevice()) mode |= (1 << 26) | (1 << 21);
+  else if (st.isBlockDevice()) mode |= 1 << 26;
+  return mode >>> 0;
+}
+
+const endsWithDot = (p: string) => p === '.' || p.endsWith('/.');
+
+/** Docker's SplitPathDirEntry on a container path: the directory and the last element ('.' kept). */
+function splitDirEntry(path: string): [string, string] {
+  const clean = posix.normalize(`/${path}`).replace(/\/+$/, '') || '/';
+  if (endsWithDot(path)) return [clean, '.'];
+  return [posix.dirname(clean), posix.basename(clean) || '/'];
+}
+
+/** The parent resolved (symlinks followed inside the root), the last element kept as named. */
+async function resolveEntry(root: string, path: string): Promise<{ parent: string; base: string; resolved: string }> {
+  const [dir, base] = splitDirEntry(path);
+  const parent = await resolveScoped(root, dir, true);
+  return { parent, base, resolved: base === '.' || base === '/' ? parent : posix.join(parent, base) };
+}
+
+export async function statPath(root: string, path: string, containerRef: string): Promise<PathStat> {
+  const { resolved, base } = await resolveEntry(root, path);
+  const st = await lstat(hostPath(root, resolved)).catch(() => undefined);
+  if (!st) throw notFound(`Could not find the file ${path} in container ${containerRef}`);
+  return {
+    name: base,
+    size: st.size,
+    mode: goMode(st),
+    mtime: st.mtime.toISOString(),
+    linkTarget: st.isSymbolicLink() ? await resolveScoped(root, resolved, true) : '',
+  };
+}
+
+export function statHeader(stat: PathStat): string {
+  return Buffer.from(JSON.stringify(stat)).toString('base64');
+}
+
+/** A tar of the path (named by its last element, as Docker archives it). */
+export async function archivePath(root: string, path: string): Promise<Readable> {
+  const { parent, base } = await resolveEntry(root, path);
+  const child = spawn('tar', ['--numeric-owner', '-C', hostPath(root, parent), '-cf', '-', '--', base === '/' ? '.' : base], { stdio: ['ignore', 'pipe', 'ignore'] });
+  return child.stdout;
+}
+
+interface ExtractOptions { noOverwriteDirNonDir: boolean }
+
+/** Removes what is at `p` unless a directory meets a directory; refuses dir/non-dir swaps when asked. */
+async function makeRoom(p: string, isDir: boolean, opts: ExtractOptions, name: string): Promise<boolean> {
+  const st = await lstat(p).catch(() => undefined);
+  if (!st) return true;
+  if (st.isDirectory() && isDir) return false;
+  if (opts.noOverwriteDirNonDir && st.isDirectory() !== isDir) {
+    throw invalid(`cannot overwrite ${st.isDirectory() ? 'directory' : 'non-directory'} "${name}" with ${isDir ? 'directory' : 'non-directory'}`);
+  }
+  if (st.isDirectory()) await rm(p, { recursive: true, force: true }); else await unlink(p);
+  return true;
+}
+
+type Header = tar.Header;
+
+async function extractEntry(root: string, dest: string, h: Header, body: Readable, opts: ExtractOptions): Promise<void> {
+  const rel = posix.normalize(h.name);
+  if (rel.startsWith('../') || rel === '..') {
+    throw invalid(`invalid tar entry ${JSON.stringify(h.name)}: it is outside of ${dest}`);
+  }
+  const target = posix.join(dest, rel);
+  const { parent, base } = await resolveEntry(root, target);
+  if (base === '.' || base === '/') {
+    body.resume();
+    return;
+  }
+  const p = hostPath(root, posix.join(parent, base));
+  const uid = h.uid ?? 0;
+  const gid = h.gid ?? 0;
+  const mode = (h.mode ?? 0o644) & 0o7777;
+  const mtime = h.mtime ?? new Date();
+  switch (h.type) {
+    case 'directory':
+      body.resume();
+      if (await makeRoom(p, true, opts, target)) await mkdir(p);
+      await chmod(p, mode);
+      await lchown(p, uid, gid);
+      await utimes(p, mtime, mtime);
+      return;
+    case 'file': case 'contiguous-file': {
+      await makeRoom(p, false, opts, target);
+      const fh = await open(p, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
+      await pipeline(body, createWriteStream('', { fd: fh.fd, autoClose: false }));
+      await fh.chmod(mode);
+      await fh.chown(uid, gid);
+      await fh.utimes(mtime, mtime);
+      await fh.close();
+      return;
+    }
+    case 'symlink':
+      body.resume();
+      await makeRoom(p, false, opts, target);
+      await symlink(h.linkname ?? '', p);
+      await lchown(p, uid, gid);
+      await lutimes(p, mtime, mtime);
+      return;
+    case 'link': {
+      body.resume();
+      const linkRel = posix.normalize(h.linkname ?? '');
+      if (linkRel.startsWith('../') || linkRel === '..') throw invalid(`invalid tar entry ${JSON.stringify(h.name)}: its link is outside of ${dest}`);
+      const from = await resolveEntry(root, posix.join(dest, linkRel));
+      await makeRoom(p, false, opts, target);
+      await link(hostPath(root, from.resolved), p);
+      return;
+    }
+    default:
+      // Devices, FIFOs and extended headers are not created by a copy.
+      body.resume();
+  }
+}
+
+/** Extracts a tar stream into the directory `path` of the container's root. */
+export async function extractInto(root: string, path: string, containerRef: string, source: Readable, opts: ExtractOptions): Promise<void> {
+  const dest = await resolveScoped(root, path, true);
+  const st = await lstat(hostPath(root, dest)).catch(() => undefined);
+  if (!st) throw notFound(`Could not find the file ${path} in container ${containerRef}`);
+  if (!st.isDirectory()) throw invalid('extraction point is not a directory');
+  const extract = tar.extract();
+  source.on('error', (err: Error) => extract.destroy(err));
+  source.pipe(extract as unknown as NodeJS.WritableStream);
+  try {
+    for await (const entry of extract) {
+      const e = entry as unknown as Readable & { header: Header };
+      await extractEntry(root, dest, e.header, e, opts);
+    }
+  } catch (err) {
+    source.destroy();
+    if ((err as { status?: number }).status) throw err;
+    throw invalid(`Error processing tar file: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,103 @@
+// docker cp (GET/PUT/HEAD /containers/{id}/archive): both ways, running and stopped containers,
+// and paths or archives that try to reach outside the container's root.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import tar from 'tar-stream';
+import { rawRequest, startEngine, type Engine } from './harness.js';
+
+let e: Engine;
+let tmp: string;
+before(async () => {
+  e = await startEngine();
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-cp-test-'));
+});
+after(async () => {
+  await e?.stop();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+const SETUP = 'mkdir -p /data/sub && echo hello > /data/sub/f && ln -s /etc /data/abs && ln -s ../../../../.. /data/up && sleep 300';
+
+test('cp copies files and directories out of and into a running container', async () => {
+  const name = e.name('cp');
+  await e.runDetached(name, 'busybox', 'sh', '-c', SETUP);
+  const out = path.join(tmp, 'run');
+  fs.mkdirSync(out);
+  let r = await e.docker(['cp', `${name}:/data/sub/f`, out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(fs.readFileSync(path.join(out, 'f'), 'utf8'), 'hello\n');
+  r = await e.docker(['cp', `${name}:/data/sub`, path.join(out, 'copy')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(fs.readFileSync(path.join(out, 'copy', 'f'), 'utf8'), 'hello\n');
+  const local = path.join(tmp, 'local.txt');
+  fs.writeFileSync(local, 'from-host\n');
+  r = await e.docker(['cp', local, `${name}:/data/sub/`]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal((await e.docker(['exec', name, 'cat', '/data/sub/local.txt'])).stdout, 'from-host\n');
+  const missing = await e.docker(['cp', `${name}:/nosuch`, out]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, new RegExp(`Could not find the file /nosuch in container ${name}`));
+});
+
+test('cp works on a stopped container, both ways', async () => {
+  const name = e.name('cpstop');
+  await e.runDetached(name, 'busybox', 'sh', '-c', 'echo kept > /kept; sleep 300');
+  assert.equal((await e.docker(['stop', '-t', '0', name])).code, 0);
+  const out = path.join(tmp, 'stopped');
+  fs.mkdirSync(out);
+  let r = await e.docker(['cp', `${name}:/kept`, out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(fs.readFileSync(path.join(out, 'kept'), 'utf8'), 'kept\n');
+  const local = path.join(tmp, 'into-stopped.txt');
+  fs.writeFileSync(local, 'while-stopped\n');
+  r = await e.docker(['cp', local, `${name}:/`]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal((await e.docker(['start', name])).code, 0);
+  assert.equal((await e.docker(['exec', name, 'cat', '/into-stopped.txt'])).stdout, 'while-stopped\n');
+});
+
+test('paths resolve inside the container: ../ and absolute symlinks never reach the host', async () => {
+  const name = e.name('cphostile');
+  await e.runDetached(name, 'busybox', 'sh', '-c', SETUP);
+  const hostname = (await e.docker(['exec', name, 'cat', '/etc/hostname'])).stdout;
+  const out = path.join(tmp, 'hostile');
+  fs.mkdirSync(out);
+  for (const [i, src] of ['/../../../../etc/hostname', '/data/abs/hostname', '/data/up/etc/hostname'].entries()) {
+    const r = await e.docker(['cp', `${name}:${src}`, path.join(out, `h${i}`)]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(fs.readFileSync(path.join(out, `h${i}`), 'utf8'), hostname, src);
+  }
+  // writing through the absolute symlink lands in the container's /etc, not the host's
+  const marker = `berth-cp-marker-${process.pid}`;
+  const local = path.join(tmp, marker);
+  fs.writeFileSync(local, 'inside\n');
+  const r = await e.docker(['cp', local, `${name}:/data/abs/`]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(fs.existsSync(path.join('/etc', marker)), false);
+  assert.equal((await e.docker(['exec', name, 'cat', `/etc/${marker}`])).stdout, 'inside\n');
+  // the stat header names the link and its target inside the container
+  const head = await rawRequest(e.socketPath, 'HEAD', `/containers/${name}/archive?path=/data/abs`);
+  assert.equal(head.status, 200);
+  const stat = JSON.parse(Buffer.from(String(head.headers['x-docker-container-path-stat']), 'base64').toString());
+  assert.equal(stat.name, 'abs');
+  assert.equal(stat.linkTarget, '/etc');
+});
+
+test('an archive whose entries escape the destination is refused', async () => {
+  const name = e.name('cptar');
+  await e.runDetached(name, 'busybox', 'sleep', '300');
+  const marker = `berth-escape-${process.pid}`;
+  const pack = tar.pack();
+  pack.entry({ name: `../../../../../../tmp/${marker}` }, 'escaped\n');
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of pack) chunks.push(c as Buffer);
+  const r = await rawRequest(e.socketPath, 'PUT', `/containers/${name}/archive?path=/tmp`, Buffer.concat(chunks), { 'Content-Type': 'application/x-tar' });
+  assert.ok(r.status >= 400, `status ${r.status}`);
+  assert.equal(fs.existsSync(path.join('/tmp', marker)), false);
+  const inside = await e.docker(['exec', name, 'ls', '/tmp']);
+  assert.ok(!inside.stdout.includes(marker));
+});
