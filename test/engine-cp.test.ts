@@ -1,5 +1,6 @@
 // docker cp (GET/PUT/HEAD /containers/{id}/archive): both ways, running and stopped containers,
-// and paths or archives that try to reach outside the container's root.
+// and paths or archives that try to reach outside the container's root (also true of dockerd 20.10:
+// BERTH_TEST_ENGINE=reference passes).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -96,8 +97,9 @@ test('an archive whose entries escape the destination is refused', async () => {
   const chunks: Buffer[] = [];
   for await (const c of pack) chunks.push(c as Buffer);
   const r = await rawRequest(e.socketPath, 'PUT', `/containers/${name}/archive?path=/tmp`, Buffer.concat(chunks), { 'Content-Type': 'application/x-tar' });
-  assert.ok(r.status >= 400, `status ${r.status}`);
   assert.equal(fs.existsSync(path.join('/tmp', marker)), false);
-  const inside = await e.docker(['exec', name, 'ls', '/tmp']);
-  assert.ok(!inside.stdout.includes(marker));
+  // Refused (berthd: 400), or contained in the container's root (dockerd 20.10 writes /tmp/<marker> there).
+  const inside = (await e.docker(['exec', name, 'ls', '/tmp'])).stdout.includes(marker);
+  if (e.kind === 'berthd') assert.equal(r.status, 400, r.body);
+  else assert.ok(r.status >= 400 || inside, `status ${r.status}`);
 });

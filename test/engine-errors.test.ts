@@ -1,7 +1,7 @@
 // Error paths: docker's exit codes (125/126/127), messages and HTTP status codes.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rawRequest, startEngine, type Engine } from './harness.js';
+import { clientMessage, rawRequest, startEngine, type Engine } from './harness.js';
 
 let e: Engine;
 before(async () => {
@@ -16,7 +16,7 @@ test('run of an unknown image exits 125 after "Unable to find image"', async () 
   assert.equal(r.code, 125);
   assert.match(r.stderr, /^Unable to find image 'nosuchimage:latest' locally\n/);
   // The pull that follows fails (no registry is reachable); its wording depends on the engine.
-  assert.match(r.stderr, /docker: Error response from daemon: /);
+  assert.match(r.stderr, clientMessage('{cli}: Error response from daemon: '));
 });
 
 test('run of an unknown tag of a known image exits 125', async () => {

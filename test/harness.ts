@@ -1,6 +1,7 @@
 // Integration-test harness: starts the engine under test (a private berthd, or the reference
-// dockerd when BERTH_TEST_ENGINE=reference) and drives it through the real docker CLI, a pty
-// for `-it` sessions, and raw HTTP on its unix socket.
+// dockerd when BERTH_TEST_ENGINE=reference) and drives it through a docker client (the real docker
+// CLI, or berth's own CLI when BERTH_TEST_CLIENT=berth), a pty for `-it` sessions, and raw HTTP on
+// its unix socket.
 //
 // The busybox:latest image made for a private berthd is built like the reference engine's
 // (/work/shared/tools/reference-dockerd) plus one extra account, `user` (uid/gid 1000), so that
@@ -15,8 +16,19 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { teardownDataRoot } from '../src/network/service.js';
 
-export const DOCKER = '/usr/local/bin/docker';
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The client under test: its name as it prints it in messages, and its executable. */
+export const CLIENT_NAME = process.env.BERTH_TEST_CLIENT === 'berth' ? 'berth' : 'docker';
+export const DOCKER = CLIENT_NAME === 'berth' ? path.join(REPO_ROOT, 'bin/berth') : '/usr/local/bin/docker';
+
+/**
+ * A pattern for a message that names the client program: `{cli}` in `source` stands for the
+ * client's own name (`docker: Error …` is `berth: Error …` when berth is the client).
+ */
+export function clientMessage(source: string, flags?: string): RegExp {
+  return new RegExp(source.replaceAll('{cli}', CLIENT_NAME), flags);
+}
 
 export interface RunResult {
   code: number;
@@ -116,7 +128,7 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
   });
 }
 
-/** The docker CLI against a given DOCKER_HOST. */
+/** The client under test against a given DOCKER_HOST. */
 export function dockerAt(host: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
   return run(DOCKER, args, { ...opts, env: { DOCKER_HOST: host, ...opts.env } });
 }
@@ -370,7 +382,7 @@ export interface PtySession {
   kill(): void;
 }
 
-/** Runs `docker <args>` on a pty so `-it` behaves as on a terminal. */
+/** Runs the client with `args` on a pty so `-it` behaves as on a terminal. */
 export function withPty(engine: Engine, args: string[]): PtySession {
   const quoted = [DOCKER, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const child = spawn('script', ['-qefc', quoted, '/dev/null'], {

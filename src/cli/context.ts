@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine } from '../client/engine.js';
+import type { TlsSettings } from '../client/transport.js';
 
 export interface ClientConfig {
   psFormat?: string;
@@ -33,6 +34,9 @@ export class Cli {
   constructor(
     readonly host: string,
     readonly configDir: string,
+    readonly tls?: TlsSettings,
+    /** The context in use ("default": the -H/DOCKER_HOST endpoint). */
+    readonly contextName = 'default',
   ) {}
 
   static configDirFrom(flag: string | undefined): string {
@@ -40,7 +44,7 @@ export class Cli {
   }
 
   get engine(): Engine {
-    this.engineInstance ??= new Engine(this.host, process.env.DOCKER_API_VERSION || undefined);
+    this.engineInstance ??= new Engine(this.host, process.env.DOCKER_API_VERSION || undefined, this.tls);
     return this.engineInstance;
   }
 

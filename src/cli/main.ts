@@ -2,13 +2,15 @@
 // conventions (125 for flag errors, 1 for argument and daemon errors).
 import { ApiError, ConnectError } from '../client/errors.js';
 import { checkArgs, commandHelp, groupHelp, PROG, terminalWidth, UsageError, type Command } from './command.js';
-import { Cli, defaultHost, StatusError } from './context.js';
+import { ContextStore } from './context-store.js';
+import { Cli, StatusError } from './context.js';
+import { resolveEndpoint, tlsFlags } from './endpoint.js';
 import { FlagError, flagUsages, parseFlags, type FlagSpec } from './flags.js';
 import { groups, rootHelp, shortcuts } from './registry.js';
 
 import { VERSION } from './version.js';
 
-const globalFlags: FlagSpec[] = [
+export const globalFlags: FlagSpec[] = [
   { name: 'config', kind: 'string', usage: 'Location of client config files', default: Cli.configDirFrom(undefined) },
   {
     name: 'context',
@@ -25,6 +27,7 @@ const globalFlags: FlagSpec[] = [
     usage: 'Set the logging level ("debug", "info", "warn", "error", "fatal")',
     default: 'info',
   },
+  ...tlsFlags(Cli.configDirFrom(undefined)),
   { name: 'version', short: 'v', kind: 'bool', usage: 'Print version information and quit' },
 ];
 
@@ -103,20 +106,20 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   }
   const { flags, args } = parsed;
-  const hosts = flags.list('host');
-  const host = hosts[hosts.length - 1] || process.env.DOCKER_HOST || defaultHost();
-  const cli = new Cli(host, Cli.configDirFrom(flags.changed('config') ? flags.string('config') : undefined));
+  const configDir = Cli.configDirFrom(flags.changed('config') ? flags.string('config') : undefined);
   if (flags.bool('version')) {
-    cli.out(`${PROG} version ${VERSION}\n`);
+    process.stdout.write(`${PROG} version ${VERSION}\n`);
     return 0;
   }
-  const context = flags.string('context') || (process.env.DOCKER_HOST ? '' : process.env.DOCKER_CONTEXT) || 'default';
-  if (context !== 'default') {
-    const { createHash } = await import('node:crypto');
-    const meta = `${cli.configDir}/contexts/meta/${createHash('sha256').update(context).digest('hex')}/meta.json`;
-    cli.err(`Failed to initialize: unable to resolve docker endpoint: context "${context}": context not found: open ${meta}: no such file or directory\n`);
+  let cli: Cli;
+  try {
+    const ep = resolveEndpoint(flags, new ContextStore(configDir));
+    cli = new Cli(ep.host, configDir, ep.tls, ep.context);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
     return 1;
   }
+  if (args[0] === '__complete') return (await import('./completion.js')).printCompletions(cli, globalFlags, args.slice(1));
   if (args[0] === 'help' && args.length > 1) return main([...args.slice(1), '--help']);
   if (parsed.help || !args.length || args[0] === 'help') {
     // Asked for help: stdout; no command at all: the same text on stderr.

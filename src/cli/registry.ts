@@ -5,11 +5,18 @@ import type { Command } from './command.js';
 export interface GroupEntry {
   short: string;
   load: () => Promise<Command[]>;
+  /** Not listed in the root help (as docker's `completion`). */
+  hidden?: boolean;
 }
 
 export const groups: Record<string, GroupEntry> = {
   builder: { short: 'Manage builds', load: async () => (await import('./commands/builder.js')).commands },
   container: { short: 'Manage containers', load: async () => (await import('./commands/container.js')).commands },
+  completion: {
+    short: 'Generate the autocompletion script for the specified shell',
+    load: async () => (await import('./commands/completion.js')).commands,
+    hidden: true,
+  },
   context: { short: 'Manage contexts', load: async () => (await import('./commands/context.js')).commands },
   image: { short: 'Manage images', load: async () => (await import('./commands/image.js')).commands },
   network: { short: 'Manage networks', load: async () => (await import('./commands/network.js')).commands },
@@ -75,7 +82,9 @@ export function rootHelp(globalOptions: string, prog: string): string {
     ...common.map((n) => line(n, shortcuts[n][2])),
     '',
     'Management Commands:',
-    ...Object.entries(groups).map(([n, g]) => line(n, g.short)),
+    ...Object.entries(groups)
+      .filter(([, g]) => !g.hidden)
+      .map(([n, g]) => line(n, g.short)),
     '',
     'Commands:',
     ...rest.map((n) => line(n, shortcuts[n][2])),

@@ -2,8 +2,8 @@
 // streaming bodies and hijacked connections. Used by the CLI; works against berthd and dockerd.
 import type { HttpResponse as IncomingMessage } from './http1.js';
 import type { Duplex, Readable } from 'node:stream';
-import { ApiError } from './errors.js';
-import { hijack, parseHost, send, type Endpoint, type HijackResult } from './transport.js';
+import { ApiError, TlsError } from './errors.js';
+import { hijack, parseHost, send, type Endpoint, type HijackResult, type TlsSettings } from './transport.js';
 import type { ProgressMessage } from './types.js';
 
 /** The newest API version this client speaks. */
@@ -65,8 +65,8 @@ export class Engine {
   private version: string | undefined;
   private negotiating: Promise<string> | undefined;
 
-  constructor(host: string, pinnedVersion?: string) {
-    this.endpoint = parseHost(host);
+  constructor(host: string, pinnedVersion?: string, tls?: TlsSettings) {
+    this.endpoint = parseHost(host, tls);
     this.version = pinnedVersion;
   }
 
@@ -79,6 +79,11 @@ export class Engine {
       const v = typeof server === 'string' && compareVersions(server, CLIENT_API_VERSION) < 0 ? server : CLIENT_API_VERSION;
       this.version = v;
       return v;
+    }, (e: unknown) => {
+      // As docker: a failed handshake on the ping is reported by the request that follows.
+      if (!(e instanceof TlsError)) throw e;
+      this.version = CLIENT_API_VERSION;
+      return CLIENT_API_VERSION;
     });
     return this.negotiating;
   }

@@ -13,3 +13,11 @@ export class ConnectError extends Error {
     super(`Cannot connect to the Docker daemon at ${host}. Is the docker daemon running?`);
   }
 }
+
+/** The TLS handshake with the daemon failed; the message is worded as docker prints it. */
+export class TlsError extends ConnectError {
+  constructor(host: string, cause: unknown, message: string) {
+    super(host, cause);
+    this.message = message;
+  }
+}

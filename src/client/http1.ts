@@ -4,10 +4,19 @@
 import { connect, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
 
+/** TLS settings for a tcp endpoint: PEM material and whether to verify the server. */
+export interface TlsSettings {
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+  verify: boolean;
+}
+
 export interface ConnectTarget {
   socketPath?: string;
   host?: string;
   port?: number;
+  tls?: TlsSettings;
 }
 
 export interface OutgoingRequest {
@@ -119,12 +128,30 @@ class BodyDecoder {
   }
 }
 
+/** Opens the connection; node:tls is loaded only for TLS endpoints (start-up cost). */
+async function open(target: ConnectTarget): Promise<{ socket: Socket; ready: string }> {
+  if (target.socketPath) return { socket: connect({ path: target.socketPath }), ready: 'connect' };
+  const { tls } = target;
+  if (!tls) return { socket: connect({ host: target.host!, port: target.port! }), ready: 'connect' };
+  const { connect: tlsConnect } = await import('node:tls');
+  const socket = tlsConnect({
+    host: target.host!,
+    port: target.port!,
+    servername: /^[\d.]+$|:/.test(target.host!) ? undefined : target.host,
+    ca: tls.ca,
+    cert: tls.cert,
+    key: tls.key,
+    rejectUnauthorized: tls.verify,
+  });
+  return { socket, ready: 'secureConnect' };
+}
+
 /** Sends one request on a new connection. `upgrade` asks the server to switch protocols. */
-export function httpRequest(target: ConnectTarget, req: OutgoingRequest, upgrade: boolean): Promise<Outcome> {
+export async function httpRequest(target: ConnectTarget, req: OutgoingRequest, upgrade: boolean): Promise<Outcome> {
+  const { socket, ready } = await open(target);
   return new Promise((resolve, reject) => {
-    const socket = target.socketPath ? connect({ path: target.socketPath }) : connect({ host: target.host!, port: target.port! });
     const chunked = req.body !== undefined && !Buffer.isBuffer(req.body);
-    socket.once('connect', () => {
+    socket.once(ready, () => {
       writeHead(socket, req, chunked);
       sendBody(socket, req.body);
     });

@@ -7,6 +7,7 @@ import { conflict, notFound } from './errors.js';
 import { ENGINE_VERSION } from './system.js';
 import { ImageStore, type StoredImage } from '../image/store.js';
 import { importRootfs, type ImportOptions } from '../image/import.js';
+import { commitContainer, type CommitInput } from '../image/commit.js';
 import { parseReference, parseRepoTag, referenceMatches, splitTagged, taggedName } from '../image/reference.js';
 import { imageHistory, imageInspect, imageSummary } from '../image/views.js';
 import { loadArchive } from '../image/archive-load.js';
@@ -81,6 +82,14 @@ export class ImageService {
     const ref = repo ? parseRepoTag(repo, tag) : undefined;
     const img = await importRootfs(this.store, this.d.containerd, body, { ...opts, engineVersion: ENGINE_VERSION });
     this.d.events.emit('image', 'import', img.id, { name: img.id });
+    if (ref) await this.tagImage(img, taggedName(ref));
+    return img.id;
+  }
+
+  /** `docker commit`: the container's changes as a new image on its image (tagged `repo[:tag]` if given). */
+  async commit(input: Omit<CommitInput, 'parent' | 'engineVersion'> & { imageId: string; repo: string; tag: string }): Promise<string> {
+    const ref = input.repo ? parseRepoTag(input.repo, input.tag) : undefined;
+    const img = await commitContainer(this.store, this.d.containerd, { ...input, parent: this.store.get(input.imageId), engineVersion: ENGINE_VERSION });
     if (ref) await this.tagImage(img, taggedName(ref));
     return img.id;
   }

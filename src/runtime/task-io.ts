@@ -3,7 +3,8 @@
 // libuv's thread pool), and holds stdin's FIFO open read-write so opening never blocks and
 // closing it is the container's EOF. The FIFOs live under the exec-root so a restarted
 // berthd reopens them; the shim keeps its own read end, so output waits in the pipe meanwhile.
-import { constants, mkdirSync, openSync, rmSync, existsSync } from 'node:fs';
+import { constants, mkdirSync, openSync, existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Socket } from 'node:net';
 import { EventEmitter } from 'node:events';
@@ -31,8 +32,9 @@ export async function makeFifos(pool: FifoPool, dir: string, opts: { stdin: bool
   return paths;
 }
 
-export function removeFifos(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
+/** Removes a process's FIFO directory (asynchronously: it runs after every exit). */
+export function removeFifos(dir: string): Promise<void> {
+  return rm(dir, { recursive: true, force: true }).catch((err) => console.error(`berthd: removing ${dir}: ${err.message}`));
 }
 
 function openReader(path: string): Socket {

@@ -187,6 +187,19 @@ export function containerRoutes(r: Router, d: Daemon): void {
     ctx.send(200);
   });
 
+  r.post('/commit', async (ctx) => {
+    const q = ctx.query;
+    const container = q.get('container');
+    if (!container) throw invalid('No container name or ID supplied');
+    const body = await ctx.json();
+    const id = await svc().commit(container, {
+      repo: q.get('repo') ?? '', tag: q.get('tag') ?? '', comment: q.get('comment') ?? '', author: q.get('author') ?? '',
+      changes: q.getAll('changes').filter(Boolean), pause: q.get('pause') === null || bool(q.get('pause')),
+      config: body && typeof body === 'object' && Object.keys(body).length ? body : undefined,
+    });
+    ctx.send(201, { Id: id });
+  });
+
   r.get('/containers/:id/top', async (ctx) => {
     ctx.send(200, await svc().top(ctx.params.id, ctx.query.get('ps_args') ?? ''));
   });

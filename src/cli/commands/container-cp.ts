@@ -1,12 +1,13 @@
 // `cp` between a container and the local filesystem, with docker's rules: copying into an
 // existing directory keeps the source name, otherwise the copy takes the destination name.
-import { createReadStream, createWriteStream, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, statSync, symlinkSync, chmodSync } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { existsSync, lstatSync, readlinkSync, statSync } from 'node:fs';
+import { dirname, join, posix, resolve } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import type { Command } from '../command.js';
 import type { Cli } from '../context.js';
 import { StatusError } from '../context.js';
 import { ApiError } from '../../client/errors.js';
+import { extract, pack } from './cp-archive.js';
 import { pipeAll } from './shared.js';
 
 interface Target {
@@ -21,121 +22,175 @@ function splitTarget(arg: string): Target {
   return { container: arg.slice(0, i), path: arg.slice(i + 1) };
 }
 
-/** Keeps extraction inside `root` (entries come from the container and are not trusted). */
-function inside(root: string, name: string): string {
-  const p = resolve(root, name);
-  if (p !== root && !p.startsWith(root + sep)) throw new StatusError(1, `invalid archive entry: ${name}`);
-  return p;
+/** A path's stat as the engine reports it (X-Docker-Container-Path-Stat; Go FileMode bits). */
+interface PathStat {
+  name: string;
+  mode: number;
+  linkTarget?: string;
 }
 
-async function extract(archive: Readable, destDir: string, rename?: { from: string; to: string }): Promise<void> {
-  const tar = await import('tar-stream');
-  const ex = tar.extract();
-  ex.on('entry', (header, stream, next) => {
-    let name = header.name.replace(/^\.\//, '');
-    if (rename && (name === rename.from || name.startsWith(`${rename.from}/`))) name = rename.to + name.slice(rename.from.length);
-    const target = inside(destDir, name);
-    const done = (err?: unknown) => (err ? ex.destroy(err as Error) : next());
+const MODE_DIR = 2 ** 31;
+const MODE_SYMLINK = 2 ** 27;
+const MODE_DEVICE = 2 ** 26;
+const MODE_IRREGULAR = 2 ** 19;
+
+function hasMode(st: PathStat | undefined, bit: number): boolean {
+  return !!st && Math.floor(st.mode / bit) % 2 === 1;
+}
+
+/** HEAD on the archive endpoint; undefined when the engine refuses (docker ignores why). */
+async function statPath(cli: Cli, id: string, path: string): Promise<PathStat | undefined> {
+  try {
+    const head = await cli.engine.request('HEAD', `/containers/${id}/archive`, { query: { path } });
+    head.resume();
+    const header = head.headers['x-docker-container-path-stat'];
+    return typeof header === 'string' ? (JSON.parse(Buffer.from(header, 'base64').toString()) as PathStat) : undefined;
+  } catch (e) {
+    if (e instanceof ApiError) return undefined;
+    throw e;
+  }
+}
+
+/** Go's archive.SplitPathDirEntry: "/a/b/" → ["/a", "b"], "/a/b/." → ["/a/b", "."]. */
+function splitDirEntry(path: string): [string, string] {
+  let cleaned = posix.normalize(path);
+  if (cleaned.length > 1) cleaned = cleaned.replace(/\/+$/, '');
+  if (/(^|\/)\.\/*$/.test(path) && cleaned !== '.') cleaned += '/.';
+  return [posix.dirname(cleaned), posix.basename(cleaned) || cleaned];
+}
+
+/** Go's filepath.Abs keeping a trailing "/" or "/." (archive.PreserveTrailingDotOrSeparator). */
+function localAbsolute(p: string): string {
+  const abs = resolve(p);
+  if (/(^|\/)\.$/.test(p) && !abs.endsWith('/.')) return `${abs}/.`;
+  if (p.endsWith('/') && !abs.endsWith('/')) return `${abs}/`;
+  return abs;
+}
+
+/** docker's ValidateOutputPath: the parent must exist, the path must not be a device. */
+function validateOutputPath(path: string): void {
+  const dir = dirname(posix.normalize(path).replace(/(.)\/+$/, '$1'));
+  if (!existsSync(dir)) throw new StatusError(1, `invalid output path: directory ${JSON.stringify(dir)} does not exist`);
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOENT') return;
+    throw new StatusError(1, `stat ${path}: ${err.message.replace(/^\w+: /, '').replace(/, stat .*$/, '')}`);
+  }
+  if (st.isDirectory() || st.isFile()) return;
+  const what = st.isBlockDevice() || st.isCharacterDevice() ? 'a device' : 'an irregular file';
+  throw new StatusError(1, `invalid output path: ${JSON.stringify(path)} must be a directory or a regular file: got ${what}`);
+}
+
+/** Go's archive.CopyInfoDestinationPath: follows a local destination symlink (10 hops at most). */
+function localDestination(path: string): { path: string; exists: boolean; isDir: boolean } {
+  let p = path;
+  for (let hops = 0; ; hops++) {
+    let st;
     try {
-      if (header.type === 'directory') {
-        mkdirSync(target, { recursive: true });
-        if (header.mode) chmodSync(target, header.mode);
-        stream.resume();
-        stream.on('end', () => done());
-      } else if (header.type === 'symlink') {
-        mkdirSync(dirname(target), { recursive: true });
-        symlinkSync(header.linkname ?? '', target);
-        stream.resume();
-        stream.on('end', () => done());
-      } else if (header.type === 'file' || header.type === 'contiguous-file') {
-        mkdirSync(dirname(target), { recursive: true });
-        const out = createWriteStream(target, { mode: header.mode });
-        pipeAll(stream as unknown as NodeJS.ReadableStream, out).then(() => done(), done);
-      } else {
-        stream.resume();
-        stream.on('end', () => done());
-      }
-    } catch (e) {
-      done(e);
+      st = lstatSync(p);
+    } catch {
+      const parent = splitDirEntry(p)[0];
+      if (!existsSync(parent)) throw new StatusError(1, `stat ${parent}: no such file or directory`);
+      if (!statSync(parent).isDirectory()) throw new StatusError(1, 'not a directory');
+      return { path: p, exists: false, isDir: false };
     }
-  });
-  await pipeAll(archive, ex);
+    if (!st.isSymbolicLink()) return { path: p, exists: true, isDir: st.isDirectory() };
+    if (hops >= 10) throw new StatusError(1, `too many symlinks in ${path}`);
+    const target = readlinkSync(p);
+    p = target.startsWith('/') ? target : join(splitDirEntry(p)[0], target);
+  }
 }
 
-/** Packs a local path into a tar stream whose root entry is called `rootName`. */
-async function pack(src: string, rootName: string): Promise<Readable> {
-  const tar = await import('tar-stream');
-  const p = tar.pack();
-  const add = (abs: string, name: string): Promise<void> =>
-    new Promise((res, rej) => {
-      const st = lstatSync(abs);
-      const base = { name, mode: st.mode & 0o7777, mtime: st.mtime, uid: st.uid, gid: st.gid };
-      if (st.isDirectory()) {
-        p.entry({ ...base, type: 'directory' }, (err) => {
-          if (err) return rej(err);
-          const kids = readdirSync(abs);
-          kids.reduce((acc, k) => acc.then(() => add(join(abs, k), `${name}/${k}`)), Promise.resolve()).then(res, rej);
-        });
-      } else if (st.isSymbolicLink()) {
-        p.entry({ ...base, type: 'symlink', linkname: readlinkSync(abs) }, (err) => (err ? rej(err) : res()));
-      } else {
-        const entry = p.entry({ ...base, type: 'file', size: st.size }, (err) => (err ? rej(err) : res()));
-        createReadStream(abs).pipe(entry);
-      }
-    });
-  add(src, rootName).then(
-    () => p.finalize(),
-    (e) => p.destroy(e as Error),
-  );
-  const out = new PassThrough();
-  p.pipe(out);
-  return out;
-}
-
-async function fromContainer(cli: Cli, src: Target, dest: string): Promise<void> {
-  const res = await cli.engine.request('GET', `/containers/${encodeURIComponent(src.container!)}/archive`, { query: { path: src.path } });
+/**
+ * Container → local, as docker's copyFromContainer: with -L a source symlink is replaced by its
+ * target (keeping the link's name); an existing local directory receives the source under its
+ * own name, anything else gets the destination's name.
+ */
+async function fromContainer(cli: Cli, src: Target, dest: string, followLink: boolean): Promise<void> {
+  const id = encodeURIComponent(src.container!);
+  const dstPath = dest === '-' ? dest : localAbsolute(dest);
+  if (dest !== '-') validateOutputPath(dstPath);
+  let srcPath = src.path;
+  let rebaseName = '';
+  if (followLink) {
+    const st = await statPath(cli, id, srcPath);
+    if (st && hasMode(st, MODE_SYMLINK)) {
+      let target = st.linkTarget ?? '';
+      if (!target.startsWith('/')) target = posix.join(splitDirEntry(srcPath)[0], target);
+      if (/(^|\/)\.$/.test(srcPath) && !/(^|\/)\.$/.test(target)) target += '/.';
+      if (srcPath.endsWith('/') && !target.endsWith('/')) target += '/';
+      if (posix.basename(srcPath) !== posix.basename(target)) rebaseName = posix.basename(srcPath);
+      srcPath = target;
+    }
+  }
+  const res = await cli.engine.request('GET', `/containers/${id}/archive`, { query: { path: srcPath } });
   if (dest === '-') {
     await pipeAll(res, process.stdout);
     return;
   }
-  const statHeader = res.headers['x-docker-container-path-stat'];
-  const stat = typeof statHeader === 'string' ? (JSON.parse(Buffer.from(statHeader, 'base64').toString()) as { name: string }) : { name: basename(src.path) };
-  const destPath = resolve(dest);
-  if (existsSync(destPath) && statSync(destPath).isDirectory()) {
-    await extract(res, destPath);
-    return;
-  }
-  if (dest.endsWith('/')) throw new StatusError(1, `destination directory "${dest}" must exist`);
-  if (!existsSync(dirname(destPath))) throw new StatusError(1, `destination directory ${dirname(destPath)} must exist`);
-  await extract(res, dirname(destPath), { from: stat.name, to: basename(destPath) });
+  const header = res.headers['x-docker-container-path-stat'];
+  const stat = typeof header === 'string' ? (JSON.parse(Buffer.from(header, 'base64').toString()) as PathStat) : undefined;
+  const srcIsDir = hasMode(stat, MODE_DIR);
+  const srcBase = splitDirEntry(srcPath)[1];
+  const dst = localDestination(dstPath);
+  const [dstDir, dstBase] = splitDirEntry(dst.path);
+  const refuse = (msg: string): never => {
+    res.resume();
+    throw new StatusError(1, msg);
+  };
+  if (dst.exists && dst.isDir) await extract(res, dst.path, rebaseName ? { from: srcBase, to: rebaseName } : undefined);
+  else if (dst.exists && srcIsDir) refuse('cannot copy directory');
+  else if (!dst.exists && !srcIsDir && /\/\.?$/.test(dst.path)) refuse('no such directory');
+  else await extract(res, dstDir, { from: srcBase, to: dstBase });
 }
 
-async function toContainer(cli: Cli, src: string, dest: Target): Promise<void> {
-  const id = encodeURIComponent(dest.container!);
-  let destDir = dest.path;
-  let rootName = basename(resolve(src));
+/**
+ * Local → container, as docker's copyToContainer: a destination symlink is followed, an existing
+ * directory receives the source under its own name, anything else is replaced by (or created as)
+ * the source renamed to the destination's name.
+ */
+async function toContainer(cli: Cli, src: string, dest: Target, copyUidGid: boolean): Promise<void> {
+  const container = dest.container!;
+  const id = encodeURIComponent(container);
+  let dstPath = dest.path;
+  let st = await statPath(cli, id, dstPath);
+  if (st && hasMode(st, MODE_SYMLINK)) {
+    const target = st.linkTarget ?? '';
+    dstPath = target.startsWith('/') ? target : posix.join(splitDirEntry(dest.path)[0], target);
+    st = await statPath(cli, id, dstPath);
+  }
+  const mustBe = `destination "${container}:${dest.path}" must be a directory`;
+  if (hasMode(st, MODE_DEVICE)) throw new StatusError(1, `${mustBe} or a regular file: got a device`);
+  if (hasMode(st, MODE_IRREGULAR)) throw new StatusError(1, `${mustBe} or a regular file: got an irregular file`);
+  const dstIsDir = hasMode(st, MODE_DIR);
+  const upload = (path: string, stream: Readable): Promise<unknown> =>
+    cli.engine.call('PUT', `/containers/${id}/archive`, {
+      query: { path, noOverwriteDirNonDir: 'true', ...(copyUidGid ? { copyUIDGID: 'true' } : {}) },
+      stream,
+    });
+  if (src === '-') {
+    if (!dstIsDir) throw new StatusError(1, mustBe);
+    await upload(dstPath, process.stdin.pipe(new PassThrough()));
+    return;
+  }
+  let srcIsDir: boolean;
   try {
-    const head = await cli.engine.request('HEAD', `/containers/${id}/archive`, { query: { path: dest.path } });
-    head.resume();
-    const statHeader = head.headers['x-docker-container-path-stat'];
-    const st = typeof statHeader === 'string' ? (JSON.parse(Buffer.from(statHeader, 'base64').toString()) as { mode: number }) : undefined;
-    const isDir = st ? (st.mode & 0x80000000) !== 0 : false;
-    if (!isDir) {
-      destDir = dirname(dest.path);
-      rootName = basename(dest.path);
-    }
-  } catch (e) {
-    if (!(e instanceof ApiError) || e.status !== 404) throw e;
-    destDir = dirname(dest.path);
-    rootName = basename(dest.path);
+    srcIsDir = lstatSync(src).isDirectory();
+  } catch {
+    throw new StatusError(1, `lstat ${resolve(src)}: no such file or directory`);
   }
-  let body: Readable;
-  if (src === '-') body = process.stdin.pipe(new PassThrough());
-  else {
-    if (!existsSync(src)) throw new StatusError(1, `lstat ${resolve(src)}: no such file or directory`);
-    body = await pack(resolve(src), rootName);
-  }
-  await cli.engine.call('PUT', `/containers/${id}/archive`, { query: { path: destDir }, stream: body });
+  const [dstDir, dstBase] = splitDirEntry(dstPath);
+  let extractTo = dstDir;
+  let rootName = dstBase;
+  if (st && dstIsDir) {
+    extractTo = dstPath;
+    rootName = splitDirEntry(src)[1];
+  } else if (st && srcIsDir) throw new StatusError(1, 'cannot copy directory');
+  else if (!st && !srcIsDir && /\/\.?$/.test(dstPath)) throw new StatusError(1, 'no such directory');
+  await upload(extractTo, await pack(resolve(src), rootName));
 }
 
 export const cp: Command = {
@@ -150,12 +205,12 @@ export const cp: Command = {
     { name: 'follow-link', short: 'L', kind: 'bool', usage: 'Always follow symbol link in SRC_PATH' },
     { name: 'quiet', short: 'q', kind: 'bool', usage: 'Suppress progress output during copy. Progress output is automatically suppressed if no terminal is attached' },
   ],
-  async run(cli, _flags, [a, b]) {
+  async run(cli, flags, [a, b]) {
     const src = splitTarget(a);
     const dest = splitTarget(b);
     if (src.container && dest.container) throw new StatusError(1, 'copying between containers is not supported');
     if (!src.container && !dest.container) throw new StatusError(1, 'must specify at least one container source');
-    if (src.container) await fromContainer(cli, src, dest.path);
-    else await toContainer(cli, src.path, dest);
+    if (src.container) await fromContainer(cli, src, dest.path, flags.bool('follow-link'));
+    else await toContainer(cli, src.path, dest, flags.bool('archive'));
   },
 };

@@ -68,7 +68,7 @@ export const version: Command = {
       NodeVersion: process.version,
       Os: process.platform,
       Arch: process.arch === 'x64' ? 'amd64' : process.arch,
-      Context: 'default',
+      Context: cli.contextName,
     };
     let server: ServerVersion | undefined;
     let failure: unknown;

@@ -5,56 +5,15 @@ import type { ParsedFlags } from '../flags.js';
 import { StatusError } from '../context.js';
 import { parseBytes, parseGoDuration } from '../format/units.js';
 import { keyValues } from '../format/names.js';
+import { OptionError } from './option-error.js';
+import { parseExpose, parsePortSpec } from './ports.js';
+
+export { OptionError };
 
 type Obj = Record<string, unknown>;
 
-/** A client-side problem with run/create options (docker reports it as "docker: <msg>"). */
-export class OptionError extends Error {}
-
 function invalid(msg: string): never {
   throw new OptionError(msg);
-}
-
-/** Parses a port spec ("8080:80", "127.0.0.1::80/udp", "8000-8001:80-81") into bindings. */
-export function parsePortSpec(spec: string): Array<{ port: string; hostIp: string; hostPort: string }> {
-  let rest = spec;
-  let proto = 'tcp';
-  const slash = rest.lastIndexOf('/');
-  if (slash >= 0) {
-    proto = rest.slice(slash + 1);
-    rest = rest.slice(0, slash);
-  }
-  let hostIp = '';
-  let hostPort = '';
-  let containerPort = rest;
-  const v6 = /^\[([^\]]+)\]:(.*)$/.exec(rest);
-  if (v6) {
-    hostIp = v6[1];
-    const i = v6[2].lastIndexOf(':');
-    hostPort = v6[2].slice(0, i);
-    containerPort = v6[2].slice(i + 1);
-  } else {
-    const parts = rest.split(':');
-    if (parts.length === 2) [hostPort, containerPort] = parts;
-    else if (parts.length === 3) [hostIp, hostPort, containerPort] = parts;
-    else if (parts.length > 3) invalid(`Invalid port format: ${spec}`);
-  }
-  const range = (s: string): [number, number] => {
-    const m = /^(\d+)(?:-(\d+))?$/.exec(s);
-    if (!m) invalid(`invalid containerPort: ${s}`);
-    return [Number(m[1]), Number(m[2] ?? m[1])];
-  };
-  const [cStart, cEnd] = range(containerPort);
-  const out: Array<{ port: string; hostIp: string; hostPort: string }> = [];
-  let hStart = 0;
-  let hEnd = 0;
-  if (hostPort) [hStart, hEnd] = range(hostPort);
-  for (let p = cStart; p <= cEnd; p++) {
-    let hp = '';
-    if (hostPort) hp = hEnd !== hStart && cEnd === cStart ? hostPort : String(hStart + (p - cStart));
-    out.push({ port: `${p}/${proto}`, hostIp, hostPort: hp });
-  }
-  return out;
 }
 
 function envFile(path: string): string[] {
@@ -204,7 +163,7 @@ export function buildCreate(flags: ParsedFlags, image: string, cmd: string[], de
     }
   }
   for (const e of flags.list('expose')) {
-    for (const p of parsePortSpec(e.includes('/') ? e : `${e}/tcp`)) exposed[p.port] = {};
+    for (const port of parseExpose(e)) exposed[port] = {};
   }
 
   const binds: string[] = [];

@@ -146,7 +146,7 @@ export class ExecService {
       throw err instanceof EngineError ? err : new EngineError(500, (err as GrpcError).details || (err as Error).message);
     } finally {
       streams?.close();
-      removeFifos(fifoDir);
+      void removeFifos(fifoDir);
       l.rec.ExecIDs = l.rec.ExecIDs?.filter((x) => x !== e.ID) ?? null;
       this.forgetOld(e.ContainerID);
       e.bus.emit('exit');

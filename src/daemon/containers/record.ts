@@ -79,11 +79,11 @@ export class RecordStore {
     const dir = this.dir(rec.ID);
     mkdirSync(dir, { recursive: true, mode: 0o710 });
     const { HostConfig, ...config } = rec;
-    writeFileAtomic(join(dir, 'hostconfig.json'), JSON.stringify(HostConfig));
-    writeFileAtomic(join(dir, 'config.v2.json'), JSON.stringify(config));
+    writeFileAtomic(join(dir, 'hostconfig.json'), JSON.stringify(HostConfig), { durable: true });
+    writeFileAtomic(join(dir, 'config.v2.json'), JSON.stringify(config), { durable: true });
   }
 
-  /** Only the state changes: hostconfig.json is left alone. */
+  /** Only the state changes: hostconfig.json is left alone; not fsynced (see atomic-file.ts). */
   saveState(rec: ContainerRecord): void {
     const { HostConfig: _h, ...config } = rec;
     writeFileAtomic(join(this.dir(rec.ID), 'config.v2.json'), JSON.stringify(config));

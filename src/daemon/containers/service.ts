@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { rmSync, mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { conflict, invalid, notFound, notModified, EngineError } from '../errors.js';
@@ -76,6 +77,8 @@ export class ContainerService {
   private readonly live = new Map<string, Live>();
   private readonly names = new Map<string, string>();
   private readonly snapshotMounts = new Map<string, Mount[]>();
+  /** Removals still cleaning up in the background (awaited at shutdown). */
+  private readonly cleanups = new Set<Promise<void>>();
   private accepting = true;
   private stopOomWatch?: () => void;
 
@@ -496,19 +499,27 @@ export class ContainerService {
     this.save(l);
     clearTimeout(l.restartTimer);
     this.execs.containerRemoved(rec.ID);
-    // Gone for clients (name free, `wait --condition removed` answered) before containerd's
-    // cleanup, which waits for the task's deletion and goes on in the background of the reply.
+    // Gone for clients (name free, `wait --condition removed` and the remove answered) before
+    // the cleanup on disk and in containerd, which goes on in the background of the reply.
     this.live.delete(rec.ID);
     this.snapshotMounts.delete(rec.ID);
     if (this.names.get(rec.Name) === rec.ID) this.names.delete(rec.Name);
     this.emit(l, 'destroy');
     l.bus.emit('removed');
-    await l.taskGone;
-    await this.d.containerd.snapshots.Remove({ snapshotter: SNAPSHOTTER, key: rec.ID }).catch((err) => {
-      if (!isGrpcCode(err, GrpcStatus.NOT_FOUND)) console.error(`berthd: removing snapshot ${rec.ID.slice(0, 12)}: ${grpcMessage(err)}`);
+    const done: Promise<void> = this.cleanUp(rec.ID, l.taskGone).finally(() => this.cleanups.delete(done));
+    this.cleanups.add(done);
+  }
+
+  /** The snapshot (once the task is deleted), the record's directory and the FIFOs of a removed container. */
+  private async cleanUp(id: string, taskGone: Promise<void> | undefined): Promise<void> {
+    await taskGone;
+    await this.d.containerd.snapshots.Remove({ snapshotter: SNAPSHOTTER, key: id }).catch((err) => {
+      if (!isGrpcCode(err, GrpcStatus.NOT_FOUND)) console.error(`berthd: removing snapshot ${id.slice(0, 12)}: ${grpcMessage(err)}`);
     });
-    rmSync(this.store.dir(rec.ID), { recursive: true, force: true });
-    removeFifos(this.d.runPath('fifo', rec.ID));
+    await Promise.all([
+      rm(this.store.dir(id), { recursive: true, force: true }).catch((err) => console.error(`berthd: removing ${id.slice(0, 12)}: ${err.message}`)),
+      removeFifos(this.d.runPath('fifo', id)),
+    ]);
   }
 
   async rename(ref: string, newName: string): Promise<void> {
@@ -595,6 +606,26 @@ export class ContainerService {
     const stream = await exportRootfs(await this.mounts(l.rec.ID));
     this.emit(l, 'export');
     return stream;
+  }
+
+  // ---- commit ------------------------------------------------------------------------------
+
+  /** `docker commit`: pauses a running container (unless told not to) while its changes are read. */
+  async commit(ref: string, opts: { repo: string; tag: string; comment: string; author: string; changes: string[]; pause: boolean; config?: Record<string, any> }): Promise<string> {
+    const l = this.get(ref);
+    const pause = opts.pause && l.rec.State.Running && !l.rec.State.Paused;
+    if (pause) await this.d.containerd.tasks.Pause({ container_id: l.rec.ID });
+    try {
+      const id = await this.d.images.commit({
+        imageId: l.rec.Image, containerId: l.rec.ID, containerConfig: l.rec.Config,
+        createdBy: [l.rec.Path, ...l.rec.Args].join(' '), changes: opts.changes, comment: opts.comment, author: opts.author,
+        configOverride: opts.config, mounts: await this.mounts(l.rec.ID), repo: opts.repo, tag: opts.tag,
+      });
+      this.emit(l, 'commit', { comment: opts.comment, imageID: id, imageRef: opts.repo ? `${opts.repo}:${opts.tag || 'latest'}` : '' });
+      return id;
+    } finally {
+      if (pause) await this.d.containerd.tasks.Resume({ container_id: l.rec.ID }).catch(() => undefined);
+    }
   }
 
   // ---- docker cp --------------------------------------------------------------------------
@@ -722,7 +753,7 @@ export class ContainerService {
       l.streams?.close();
       if (l.logger) closing.push(l.logger.close().catch(() => undefined));
     }
-    await Promise.all(closing);
+    await Promise.all([...closing, ...this.cleanups]);
   }
 }
 

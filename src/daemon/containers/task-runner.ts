@@ -161,6 +161,6 @@ export class TaskRunner {
     l.streams?.close();
     await l.logger?.close().catch(() => undefined);
     l.streams = undefined; l.logger = undefined; l.spec = undefined;
-    removeFifos(this.fifoDir(rec.ID));
+    await removeFifos(this.fifoDir(rec.ID));
   }
 }
