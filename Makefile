@@ -1,4 +1,5 @@
-# berth: `make run` starts the engine and a first container; `make test` runs the whole suite.
+# berth: `make run` starts the engine and a first container; `make test` runs the whole suite, then
+# the engine suite again with berth's own CLI as the client in place of docker's.
 .PHONY: deps build run test bench clean
 
 deps:
@@ -14,6 +15,7 @@ run: build
 
 test: build
 	@node --test --test-concurrency=1 dist/test/
+	@BERTH_TEST_CLIENT=berth node --test --test-concurrency=1 dist/test/engine-*.test.js
 
 bench: build
 	@node dist/bench/bench.js

@@ -10,7 +10,8 @@ import { groups, rootHelp, shortcuts } from './registry.js';
 
 import { VERSION } from './version.js';
 
-export const globalFlags: FlagSpec[] = [
+// A function, not a constant: the defaults come from the environment of each run.
+export const globalFlags = (): FlagSpec[] => [
   { name: 'config', kind: 'string', usage: 'Location of client config files', default: Cli.configDirFrom(undefined) },
   {
     name: 'context',
@@ -97,7 +98,7 @@ function report(cli: Cli, e: unknown): number {
 export async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseFlags(argv, globalFlags, false);
+    parsed = parseFlags(argv, globalFlags(), false);
   } catch (e) {
     if (e instanceof FlagError) {
       process.stderr.write(flagErrorText(e, ''));
@@ -119,11 +120,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${(e as Error).message}\n`);
     return 1;
   }
-  if (args[0] === '__complete') return (await import('./completion.js')).printCompletions(cli, globalFlags, args.slice(1));
+  if (args[0] === '__complete') return (await import('./completion.js')).printCompletions(cli, globalFlags(), args.slice(1));
   if (args[0] === 'help' && args.length > 1) return main([...args.slice(1), '--help']);
   if (parsed.help || !args.length || args[0] === 'help') {
     // Asked for help: stdout; no command at all: the same text on stderr.
-    const text = rootHelp(flagUsages(globalFlags, terminalWidth() - 1), PROG);
+    const text = rootHelp(flagUsages(globalFlags(), terminalWidth() - 1), PROG);
     if (args.length || parsed.help) cli.out(text);
     else cli.err(text);
     return 0;

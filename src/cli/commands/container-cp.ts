@@ -1,5 +1,6 @@
-// `cp` between a container and the local filesystem, with docker's rules: copying into an
-// existing directory keeps the source name, otherwise the copy takes the destination name.
+// `cp` between a container and the local filesystem, with docker's rules (cli/command/container/cp.go
+// and its archive package): copying into an existing directory keeps the source name, otherwise the
+// copy takes the destination name; destination symlinks are followed, source ones only with -L.
 import { existsSync, lstatSync, readlinkSync, statSync } from 'node:fs';
 import { dirname, join, posix, resolve } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
@@ -51,20 +52,30 @@ async function statPath(cli: Cli, id: string, path: string): Promise<PathStat | 
   }
 }
 
+/** The path names the directory itself ("d/."): its contents are copied, not the directory. */
+function specifiesCurrentDir(p: string): boolean {
+  return /(^|\/)\.\/*$/.test(p);
+}
+
+/** A trailing "/" or "/." says the destination must be a directory. */
+function assertsDirectory(p: string): boolean {
+  return p.endsWith('/') || specifiesCurrentDir(p);
+}
+
 /** Go's archive.SplitPathDirEntry: "/a/b/" → ["/a", "b"], "/a/b/." → ["/a/b", "."]. */
 function splitDirEntry(path: string): [string, string] {
   let cleaned = posix.normalize(path);
   if (cleaned.length > 1) cleaned = cleaned.replace(/\/+$/, '');
-  if (/(^|\/)\.\/*$/.test(path) && cleaned !== '.') cleaned += '/.';
+  if (specifiesCurrentDir(path) && cleaned !== '.') cleaned += '/.';
   return [posix.dirname(cleaned), posix.basename(cleaned) || cleaned];
 }
 
-/** Go's filepath.Abs keeping a trailing "/" or "/." (archive.PreserveTrailingDotOrSeparator). */
-function localAbsolute(p: string): string {
-  const abs = resolve(p);
-  if (/(^|\/)\.$/.test(p) && !abs.endsWith('/.')) return `${abs}/.`;
-  if (p.endsWith('/') && !abs.endsWith('/')) return `${abs}/`;
-  return abs;
+/** Go's archive.PreserveTrailingDotOrSeparator: gives `cleaned` the "/." or "/" `original` ends with. */
+function preserveTrailing(cleaned: string, original: string): string {
+  let p = cleaned;
+  if (!specifiesCurrentDir(p) && specifiesCurrentDir(original)) p += p.endsWith('/') ? '.' : '/.';
+  if (!p.endsWith('/') && original.endsWith('/')) p += '/';
+  return p;
 }
 
 /** docker's ValidateOutputPath: the parent must exist, the path must not be a device. */
@@ -111,7 +122,7 @@ function localDestination(path: string): { path: string; exists: boolean; isDir:
  */
 async function fromContainer(cli: Cli, src: Target, dest: string, followLink: boolean): Promise<void> {
   const id = encodeURIComponent(src.container!);
-  const dstPath = dest === '-' ? dest : localAbsolute(dest);
+  const dstPath = dest === '-' ? dest : preserveTrailing(resolve(dest), dest);
   if (dest !== '-') validateOutputPath(dstPath);
   let srcPath = src.path;
   let rebaseName = '';
@@ -120,8 +131,7 @@ async function fromContainer(cli: Cli, src: Target, dest: string, followLink: bo
     if (st && hasMode(st, MODE_SYMLINK)) {
       let target = st.linkTarget ?? '';
       if (!target.startsWith('/')) target = posix.join(splitDirEntry(srcPath)[0], target);
-      if (/(^|\/)\.$/.test(srcPath) && !/(^|\/)\.$/.test(target)) target += '/.';
-      if (srcPath.endsWith('/') && !target.endsWith('/')) target += '/';
+      target = preserveTrailing(target, srcPath);
       if (posix.basename(srcPath) !== posix.basename(target)) rebaseName = posix.basename(srcPath);
       srcPath = target;
     }
@@ -143,7 +153,7 @@ async function fromContainer(cli: Cli, src: Target, dest: string, followLink: bo
   };
   if (dst.exists && dst.isDir) await extract(res, dst.path, rebaseName ? { from: srcBase, to: rebaseName } : undefined);
   else if (dst.exists && srcIsDir) refuse('cannot copy directory');
-  else if (!dst.exists && !srcIsDir && /\/\.?$/.test(dst.path)) refuse('no such directory');
+  else if (!dst.exists && !srcIsDir && assertsDirectory(dst.path)) refuse('no such directory');
   else await extract(res, dstDir, { from: srcBase, to: dstBase });
 }
 
@@ -189,7 +199,7 @@ async function toContainer(cli: Cli, src: string, dest: Target, copyUidGid: bool
     extractTo = dstPath;
     rootName = splitDirEntry(src)[1];
   } else if (st && srcIsDir) throw new StatusError(1, 'cannot copy directory');
-  else if (!st && !srcIsDir && /\/\.?$/.test(dstPath)) throw new StatusError(1, 'no such directory');
+  else if (!st && !srcIsDir && assertsDirectory(dstPath)) throw new StatusError(1, 'no such directory');
   await upload(extractTo, await pack(resolve(src), rootName));
 }
 

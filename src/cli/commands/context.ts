@@ -177,7 +177,7 @@ export const contextLs: Command = {
         rows,
       ),
     );
-    if (process.env.DOCKER_HOST && cli.contextName === 'default' && store(cli).current() !== 'default') cli.err(`${HOST_WARNING}\n`);
+    if (process.env.DOCKER_HOST) cli.err(`${HOST_WARNING}\n`);
   },
 };
 
