@@ -4,6 +4,7 @@
 // bin/berth prefers: it starts measurably faster. The blob only works with the node binary that
 // built it, so `make build` rebuilds it.
 import { execFileSync } from 'node:child_process';
+import { renameSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const common = { bundle: true, platform: 'node', target: 'node20', minify: true, legalComments: 'none', logLevel: 'warning' };
@@ -13,4 +14,8 @@ await build({ ...common, entryPoints: ['src/cli/entry.ts'], outfile: 'dist/berth
 // A snapshot can only require() built-in modules at run time (no import()), so everything is
 // bundled in and dynamic imports become require calls.
 await build({ ...common, entryPoints: ['src/cli/snapshot-entry.ts'], outfile: 'dist/berth-snapshot.cjs', format: 'cjs', supported: { 'dynamic-import': false } });
-execFileSync(process.execPath, ['--snapshot-blob', 'dist/berth.blob', '--build-snapshot', 'dist/berth-snapshot.cjs'], { stdio: 'inherit' });
+// Written aside and renamed: a berth started meanwhile (tests rebuild while others run) sees
+// either the old blob or the new one, never half of one.
+const blob = `dist/berth.blob.${process.pid}`;
+execFileSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', 'dist/berth-snapshot.cjs'], { stdio: 'inherit' });
+renameSync(blob, 'dist/berth.blob');

@@ -12,7 +12,7 @@ import { BERTH, run, setup } from './cli-harness.js';
 let host = '';
 let dir = '';
 const container = `berthcomp-${process.pid}`;
-const env = () => ({ ...process.env, DOCKER_HOST: host, PATH: `${dirname(BERTH)}:${process.env.PATH}` });
+const env = (dockerHost = host) => ({ ...process.env, DOCKER_HOST: dockerHost, PATH: `${dirname(BERTH)}:${process.env.PATH}` });
 
 function hasShell(name: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
@@ -27,9 +27,9 @@ async function script(shell: string): Promise<string> {
 }
 
 /** COMPREPLY after completing the last of `words` (the command line typed so far). */
-function bashComplete(file: string, words: string[]): string[] {
+function bashComplete(file: string, words: string[], dockerHost?: string): string[] {
   const code = `source "${file}"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _berth_complete; printf '%s\\n' "\${COMPREPLY[@]}"`;
-  const out = execFileSync('bash', ['-c', code, 'bash', 'berth', ...words], { env: env(), encoding: 'utf8' });
+  const out = execFileSync('bash', ['-c', code, 'bash', 'berth', ...words], { env: env(dockerHost), encoding: 'utf8' });
   return out.split('\n').filter(Boolean);
 }
 
@@ -61,6 +61,12 @@ describe('berth completion', () => {
     assert.deepEqual(bashComplete(await script('bash'), ['rm', container.slice(0, -2)]), [container]);
   });
 
+  it('bash: names come from the engine the typed -H names', async () => {
+    const file = await script('bash');
+    assert.deepEqual(bashComplete(file, ['rm', container], 'unix:///nonexistent.sock'), []);
+    assert.deepEqual(bashComplete(file, ['-H', host, 'rm', container], 'unix:///nonexistent.sock'), [container]);
+  });
+
   it('bash: subcommands of a group', async () => {
     const got = bashComplete(await script('bash'), ['network', '']);
     assert.deepEqual(got, ['connect', 'create', 'disconnect', 'inspect', 'ls', 'prune', 'rm']);
@@ -72,9 +78,16 @@ describe('berth completion', () => {
     assert.ok(bashComplete(file, ['run', '-d', 'busy']).includes('busybox:latest'));
   });
 
-  it('zsh: the script passes zsh -n', { skip: !hasShell('zsh') && 'zsh not installed' }, async () => {
-    const r = spawnSync('zsh', ['-n', await script('zsh')], { encoding: 'utf8' });
+  it('zsh: the script passes zsh -n and offers candidates', { skip: !hasShell('zsh') && 'zsh not installed' }, async () => {
+    const file = await script('zsh');
+    const r = spawnSync('zsh', ['-n', file], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
+    // compsys stand-ins that print what the completion function hands them
+    const stubs = `compdef() { :; }; _describe() { shift 3; print -l -- "\${(@P)1}"; }; _files() { print FILES; }`;
+    const complete = (words: string[]) =>
+      execFileSync('zsh', ['-c', `${stubs}; source ${file}; words=("$@"); CURRENT=$#; _berth`, 'zsh', 'berth', ...words], { env: env(), encoding: 'utf8' });
+    assert.equal(complete(['run', '--rm', '--ne']), '--network:Connect a container to a network\n--network-alias:Add network-scoped alias for the container\n');
+    assert.equal(complete(['cp', '/tm']), 'FILES\n');
   });
 
   it('fish: the script passes fish -n and completes', { skip: !hasShell('fish') && 'fish not installed' }, async () => {

@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import tar from 'tar-stream';
-import { rawRequest, startEngine, type Engine } from './harness.js';
+import * as http from 'node:http';
+import { rawRequest, startEngine, waitFor, type Engine } from './harness.js';
 
 let e: Engine;
 let tmp: string;
@@ -102,4 +103,63 @@ test('an archive whose entries escape the destination is refused', async () => {
   const inside = (await e.docker(['exec', name, 'ls', '/tmp'])).stdout.includes(marker);
   if (e.kind === 'berthd') assert.equal(r.status, 400, r.body);
   else assert.ok(r.status >= 400 || inside, `status ${r.status}`);
+});
+
+/** berthd's open descriptors whose target contains `needle` (none for the reference engine). */
+function openFilesOf(needle: string): string[] {
+  const out: string[] = [];
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    let cmdline = '';
+    try { cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { continue; }
+    if (!cmdline.includes('bin/berthd') || !cmdline.includes(e.socketPath)) continue;
+    for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const target = fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
+        if (target.includes(needle)) out.push(target);
+      } catch { /* closed meanwhile */ }
+    }
+  }
+  return out;
+}
+
+test('an upload cut off in the middle of a file leaves no descriptor open', async () => {
+  const name = e.name('cptrunc');
+  await e.runDetached(name, 'busybox', 'sleep', '300');
+  const marker = `berth-trunc-${process.pid}`;
+  const pack = tar.pack();
+  pack.entry({ name: marker }, Buffer.alloc(1 << 20, 0x61));
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of pack) chunks.push(c as Buffer);
+  const partial = Buffer.concat(chunks).subarray(0, 512 + 16 * 1024);
+  for (let i = 0; i < 3; i++) {
+    // The client goes away while the file's data is being written.
+    const req = http.request({ socketPath: e.socketPath, method: 'PUT', path: `/containers/${name}/archive?path=/tmp`, headers: { 'Content-Type': 'application/x-tar' } });
+    req.on('error', () => undefined);
+    req.write(partial);
+    await waitFor(async () => openFilesOf(marker).length > 0 || e.kind !== 'berthd', 5000, 'the upload to start');
+    req.destroy();
+  }
+  await waitFor(async () => openFilesOf(marker).length === 0, 3000, 'descriptors of cut-off uploads to be closed').catch(() => undefined);
+  assert.deepEqual(openFilesOf(marker), []);
+});
+
+test('a path that asks for a directory but names a file is an error, as in Docker', async () => {
+  const name = e.name('cpnotdir');
+  await e.runDetached(name, 'busybox', 'sleep', '300');
+  for (const p of ['/etc/passwd/', '/etc/passwd/.']) {
+    const r = await rawRequest(e.socketPath, 'GET', `/containers/${name}/archive?path=${encodeURIComponent(p)}`);
+    assert.equal(r.status, 500, `${p}: ${r.body.slice(0, 100)}`);
+    assert.match(JSON.parse(r.body).message, /not a directory/);
+    const head = await rawRequest(e.socketPath, 'HEAD', `/containers/${name}/archive?path=${encodeURIComponent(p)}`);
+    assert.equal(head.status, 500, `HEAD ${p}`);
+  }
+  const pack = tar.pack();
+  pack.entry({ name: 'x' }, 'x');
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of pack) chunks.push(c as Buffer);
+  const r = await rawRequest(e.socketPath, 'PUT', `/containers/${name}/archive?path=/etc/passwd`, Buffer.concat(chunks), { 'Content-Type': 'application/x-tar' });
+  assert.equal(r.status, 500, r.body);
+  assert.equal(JSON.parse(r.body).message, 'extraction point is not a directory');
 });

@@ -115,6 +115,24 @@ test('a layer that does not match its diff ID is refused, and so is an OCI blob 
   await expect400(await makeTar([{ name: `blobs/sha256/${fakeDigest}`, data: '{}' }, { name: 'index.json', data: index }]), /does not match its digest/);
 });
 
+test('malformed OCI index entries and legacy layer JSON get a 400, not a 500', async () => {
+  await expect400(await makeTar([{ name: 'index.json', data: '{"manifests":[null]}' }]), /invalid archive/);
+  await expect400(await makeTar([{ name: 'index.json', data: '{"manifests":[{"digest":5}]}' }]), /bad digest/);
+  const nested = Buffer.from('{"not json');
+  const index = JSON.stringify({ manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: `sha256:${sha(nested)}` }] });
+  await expect400(await makeTar([{ name: `blobs/sha256/${sha(nested)}`, data: nested }, { name: 'index.json', data: index }]), /invalid archive/);
+  const manifest = Buffer.from(JSON.stringify({ config: { digest: 'sha256:x' }, layers: [null] }));
+  const index2 = JSON.stringify({ manifests: [{ digest: `sha256:${sha(manifest)}` }] });
+  await expect400(await makeTar([{ name: `blobs/sha256/${sha(manifest)}`, data: manifest }, { name: 'index.json', data: index2 }]), /invalid archive/);
+  const id = 'b'.repeat(64);
+  await expect400(await makeTar([{ name: 'repositories', data: JSON.stringify({ x: { latest: id } }) }, { name: `${id}/json`, data: 'null' }]), /invalid archive/);
+});
+
+test('over-long entry names and link targets are refused (they would be held in memory)', async () => {
+  await expect400(await makeTar([{ name: `${'a/'.repeat(3000)}x`, data: 'x' }]), /name is too long/);
+  await expect400(await makeTar([{ name: 'l', symlink: 'a/'.repeat(3000) }]), /name is too long/);
+});
+
 test('bodies that are not tar archives get a 400', async () => {
   await expect400('garbage', /invalid archive/);
   await expect400(randomBytes(64 * 1024), /invalid archive/);

@@ -234,6 +234,7 @@ test('buildSpec rejects bad options with Docker\'s messages', () => {
     [{ Binds: ['/tmp:/x:foo'] }, 'invalid mode: foo'],
     [{ Binds: ['/tmp:x'] }, 'invalid volume specification: \'/tmp:x\': invalid mount config for type "bind": invalid mount path: \'x\' mount path must be absolute'],
     [{ Tmpfs: { '/t': 'a=b' } }, 'invalid tmpfs option ["a" "b"]'],
+    [{ Tmpfs: { rel: '' } }, "invalid mount path: 'rel' mount path must be absolute"],
     [{ SecurityOpt: ['seccomp=notjson'] }, /^Decoding seccomp profile failed: /],
   ];
   for (const [hc, message] of cases) assert.throws(() => buildSpec(specInput({}, hc)), { status: 400, message }, String(message));

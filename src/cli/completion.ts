@@ -4,8 +4,9 @@
 // ":<directive>" (0: the shell may fall back to file names, 4: it must not).
 import type { Command } from './command.js';
 import { ContextStore } from './context-store.js';
-import type { Cli } from './context.js';
-import type { FlagSpec } from './flags.js';
+import { Cli } from './context.js';
+import { resolveEndpoint } from './endpoint.js';
+import { parseFlags, type FlagSpec } from './flags.js';
 import { groups, shortcuts } from './registry.js';
 
 type ObjectKind = 'containers' | 'images' | 'networks' | 'volumes' | 'contexts' | 'shells';
@@ -177,10 +178,24 @@ export async function completions(cli: Cli, globalFlags: FlagSpec[], words: stri
   }
 }
 
+/** The engine the typed command line would talk to: its own -H/--context/--tls... flags count. */
+function typedCli(globalFlags: FlagSpec[], words: string[]): Cli {
+  const { flags } = parseFlags(words.slice(0, -1), globalFlags, false);
+  const configDir = Cli.configDirFrom(flags.changed('config') ? flags.string('config') : undefined);
+  const ep = resolveEndpoint(flags, new ContextStore(configDir));
+  return new Cli(ep.host, configDir, ep.tls, ep.context);
+}
+
 export async function printCompletions(cli: Cli, globalFlags: FlagSpec[], words: string[]): Promise<number> {
   let result;
   try {
-    result = await completions(cli, globalFlags, words);
+    let target = cli;
+    try {
+      target = typedCli(globalFlags, words);
+    } catch {
+      // a half-typed global flag: complete against the engine of the environment
+    }
+    result = await completions(target, globalFlags, words);
   } catch {
     // An engine that cannot be reached offers no names; the shell then offers nothing either.
     result = { candidates: [], directive: NO_FILES };

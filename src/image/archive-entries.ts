@@ -15,6 +15,8 @@ const MEMORY_BUDGET = 64 << 20;
 const JSON_LIMIT = 8 << 20;
 const MAX_ENTRIES = 100_000;
 const MAX_LINK_DEPTH = 16;
+// Names and link targets are held for every entry: tar headers allow megabytes each.
+const MAX_NAME = 4096;
 
 /** One entry of tar-stream's extract iteration (its bundled types leave streamx untyped). */
 type TarEntry = AsyncIterable<Buffer> & { header: tar.Header; resume(): unknown };
@@ -64,6 +66,9 @@ export class ArchiveEntries {
   private async add(entry: TarEntry): Promise<void> {
     const h = entry.header;
     if (this.entries.size >= MAX_ENTRIES) throw invalid(`invalid archive: more than ${MAX_ENTRIES} entries`);
+    for (const s of [h.name, h.linkname ?? '']) {
+      if (Buffer.byteLength(s) > MAX_NAME) throw invalid(`invalid archive: entry name is too long (more than ${MAX_NAME} bytes)`);
+    }
     const name = confine(h.name);
     if (h.type === 'file' || h.type === 'contiguous-file') {
       const size = h.size ?? 0;

@@ -76,35 +76,49 @@ async function verifiedBytes(files: ArchiveEntries, digest: unknown): Promise<Bu
   return files.bytes(path);
 }
 
+const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A verified blob (an index or a manifest) and its bytes parsed as a JSON object. */
+async function verifiedObject(files: ArchiveEntries, digest: unknown, what: string): Promise<{ bytes: Buffer; doc: Record<string, any> }> {
+  const bytes = await verifiedBytes(files, digest);
+  let doc: unknown;
+  try { doc = JSON.parse(bytes.toString('utf8')); } catch { throw invalid(`invalid archive: ${what} ${digest} is not JSON`); }
+  if (!isObject(doc)) throw invalid(`invalid archive: ${what} ${digest} is malformed`);
+  return { bytes, doc };
+}
+
 /** OCI image layout: index.json → (index →) manifest → config + layers. */
 async function ociLayout(files: ArchiveEntries): Promise<Found[]> {
   const index = await files.json<{ manifests?: unknown }>('index.json');
   if (!Array.isArray(index?.manifests)) throw invalid('invalid archive: index.json has no manifests');
   const out: Found[] = [];
-  for (const d of index.manifests as Record<string, any>[]) {
+  for (const d of index.manifests as unknown[]) {
     if (out.length >= MAX_IMAGES) throw invalid(`invalid archive: more than ${MAX_IMAGES} images`);
+    if (!isObject(d)) throw invalid('invalid archive: malformed index.json entry');
     let desc = d;
-    if (desc?.mediaType === MEDIA.ociIndex || desc?.mediaType === MEDIA.dockerManifestList) {
-      const nested = JSON.parse((await verifiedBytes(files, desc.digest)).toString('utf8'));
-      const list = (nested.manifests ?? []) as Record<string, any>[];
+    if (desc.mediaType === MEDIA.ociIndex || desc.mediaType === MEDIA.dockerManifestList) {
+      const { doc: nested } = await verifiedObject(files, desc.digest, 'index');
+      const list = (Array.isArray(nested.manifests) ? nested.manifests : []).filter(isObject);
       desc = list.find((m) => m.platform?.os === 'linux' && m.platform?.architecture === goArch()) ?? list[0];
       if (!desc) continue;
     }
-    const manifestBytes = await verifiedBytes(files, desc.digest);
-    let manifest: Manifest;
-    try { manifest = JSON.parse(manifestBytes.toString('utf8')); } catch { throw invalid(`invalid archive: manifest ${desc.digest} is not JSON`); }
-    if (!manifest?.config || !Array.isArray(manifest.layers)) throw invalid(`invalid archive: manifest ${desc.digest} is malformed`);
+    const { bytes: manifestBytes, doc } = await verifiedObject(files, desc.digest, 'manifest');
+    const manifest = doc as Manifest;
+    if (!isObject(manifest.config) || !Array.isArray(manifest.layers) || !manifest.layers.every(isObject)) {
+      throw invalid(`invalid archive: manifest ${desc.digest} is malformed`);
+    }
     const configBytes = await verifiedBytes(files, manifest.config.digest);
     const config = parseConfig(configBytes, blobPath(manifest.config.digest));
     const layers: Descriptor[] = [];
     for (const l of manifest.layers) {
       const path = blobPath(l.digest);
-      const blob = await files.blob(path, String(l.mediaType));
+      const blob = await files.blob(path, typeof l.mediaType === 'string' ? l.mediaType : undefined);
       if (blob.digest !== l.digest) throw invalid(`invalid archive: ${path} does not match its digest`);
       layers.push(blob);
     }
-    const ann = (d.annotations ?? {}) as Record<string, string>;
-    const refName = ann[NAME_ANNOTATION] ?? (ann[REF_ANNOTATION]?.includes(':') || ann[REF_ANNOTATION]?.includes('/') ? ann[REF_ANNOTATION] : undefined);
+    const ann: Record<string, unknown> = isObject(d.annotations) ? d.annotations : {};
+    const ref = typeof ann[REF_ANNOTATION] === 'string' ? ann[REF_ANNOTATION] : '';
+    const refName = typeof ann[NAME_ANNOTATION] === 'string' ? ann[NAME_ANNOTATION] : (ref.includes(':') || ref.includes('/') ? ref : undefined);
     out.push({ configBytes, layers, diffIds: config.rootfs.diff_ids, names: names(refName ? [refName] : []), manifestBytes });
   }
   return out;
@@ -112,11 +126,11 @@ async function ociLayout(files: ArchiveEntries): Promise<Found[]> {
 
 /** The pre-1.10 layout: `repositories` {repo: {tag: v1 id}}, `<id>/json` with parents, `<id>/layer.tar`. */
 async function legacyArchive(files: ArchiveEntries): Promise<Found[]> {
-  const repos = await files.json<Record<string, Record<string, string>>>('repositories');
-  if (typeof repos !== 'object' || repos === null) throw invalid('invalid archive: malformed repositories file');
+  const repos = await files.json<unknown>('repositories');
+  if (!isObject(repos)) throw invalid('invalid archive: malformed repositories file');
   const byTop = new Map<string, string[]>();
   for (const [repo, tags] of Object.entries(repos)) {
-    if (typeof tags !== 'object' || tags === null) throw invalid('invalid archive: malformed repositories file');
+    if (!isObject(tags)) throw invalid('invalid archive: malformed repositories file');
     for (const [tag, id] of Object.entries(tags)) byTop.set(String(id), [...(byTop.get(String(id)) ?? []), `${repo}:${tag}`]);
   }
   const out: Found[] = [];
@@ -125,7 +139,8 @@ async function legacyArchive(files: ArchiveEntries): Promise<Found[]> {
     for (let id: string | undefined = top; id; ) {
       if (!/^[a-f0-9]{64}$/.test(id)) throw invalid(`invalid archive: bad layer ID ${JSON.stringify(id)}`);
       if (chain.length >= MAX_LEGACY_DEPTH || chain.some((j) => j.id === id)) throw invalid('invalid archive: layer parents do not end');
-      const json: Record<string, any> = await files.json<Record<string, any>>(`${id}/json`);
+      const json: unknown = await files.json<unknown>(`${id}/json`);
+      if (!isObject(json)) throw invalid(`invalid archive: ${id}/json is not a layer description`);
       chain.unshift({ ...json, id });
       id = typeof json.parent === 'string' ? json.parent : undefined;
     }

@@ -217,6 +217,11 @@ function bindMount(spec: string): Mount {
   return { destination: posix.normalize(destination), type: 'bind', source, options: ['rbind', ...(readonly ? ['ro'] : []), propagation] };
 }
 
+function absoluteTmpfsPath(destination: string): string {
+  if (!isAbsolute(destination)) throw invalid(`invalid mount path: '${destination}' mount path must be absolute`);
+  return destination;
+}
+
 const depth = (dest: string) => posix.normalize(dest).split('/').filter(Boolean).length;
 
 function mounts(input: SpecInput, privileged: boolean): Mount[] {
@@ -243,7 +248,7 @@ function mounts(input: SpecInput, privileged: boolean): Mount[] {
       '/etc/hosts': input.etcFiles.hosts }).map(([destination, source]) => ({ destination, type: 'bind', source, options: etcOptions })),
     ...(hc.Binds ?? []).map(bindMount),
     ...Object.entries(hc.Tmpfs ?? {}).map(([destination, data]) => ({
-      destination, type: 'tmpfs', source: 'tmpfs',
+      destination: absoluteTmpfsPath(destination), type: 'tmpfs', source: 'tmpfs',
       options: mergeTmpfsOptions(['noexec', 'nosuid', 'nodev', 'rprivate', ...(data ? data.split(',') : [])]),
     })),
   ];

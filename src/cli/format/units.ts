@@ -60,12 +60,31 @@ export function ago(unixSeconds: number): string {
   return `${humanDuration(Date.now() - unixSeconds * 1000)} ago`;
 }
 
-/** Parses docker's RAM/byte sizes ("512m", "1g", "100k", "1.5GB") into bytes (RAMInBytes). */
+/**
+ * Parses docker's RAM/byte sizes ("512m", "1g", "100k", "1.5GB") into bytes, as go-units'
+ * RAMInBytes, with its error messages ("invalid size: 'x'", "invalid suffix: 'q'").
+ */
 export function parseBytes(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgtp]?)(i?b)?$/i.exec(s.trim());
-  if (!m) throw new Error(`invalid size: '${s}'`);
-  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 }[m[2].toLowerCase()] ?? 1;
-  return Math.trunc(Number(m[1]) * mult);
+  const sep = Math.max(...[...'0123456789. '].map((c) => s.lastIndexOf(c)));
+  if (sep < 0) throw new Error(`invalid size: '${s}'`);
+  const num = s.slice(0, s[sep] === ' ' ? sep : sep + 1);
+  let sfx = s.slice(sep + 1);
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(num)) throw new Error(`strconv.ParseFloat: parsing ${JSON.stringify(num)}: invalid syntax`);
+  let size = Number(num);
+  if (size < 0) throw new Error(`invalid size: '${s}'`);
+  if (sfx === '') return Math.trunc(size);
+  const badSuffix = (): Error => new Error(`invalid suffix: '${sfx}'`);
+  if (sfx.length > 3) throw badSuffix();
+  sfx = sfx.toLowerCase();
+  if (sfx[0] === 'b') {
+    if (sfx.length > 1) throw badSuffix();
+    return Math.trunc(size);
+  }
+  const mult = ({ k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 } as Record<string, number>)[sfx[0]];
+  if (!mult) throw badSuffix();
+  if ((sfx.length === 2 && sfx[1] !== 'b') || (sfx.length === 3 && sfx.slice(1) !== 'ib')) throw badSuffix();
+  size *= mult;
+  return Math.trunc(size);
 }
 
 /** Parses Go durations ("10s", "1m30s", "500ms", "2h") into milliseconds. */

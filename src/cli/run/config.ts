@@ -6,6 +6,7 @@ import { StatusError } from '../context.js';
 import { parseBytes, parseGoDuration } from '../format/units.js';
 import { keyValues } from '../format/names.js';
 import { OptionError } from './option-error.js';
+import { extraHost, parseMount, parseUlimit } from './flag-values.js';
 import { parseExpose, parsePortSpec } from './ports.js';
 
 export { OptionError };
@@ -40,73 +41,6 @@ function expandEnv(list: string[]): string[] {
     else if (process.env[e] !== undefined) out.push(`${e}=${process.env[e]}`);
   }
   return out;
-}
-
-
-function parseMount(spec: string): Obj {
-  const m: Obj = { Type: 'volume' };
-  const bind: Obj = {};
-  const vol: Obj = {};
-  const tmpfs: Obj = {};
-  for (const field of spec.split(',')) {
-    const eq = field.indexOf('=');
-    const key = (eq < 0 ? field : field.slice(0, eq)).toLowerCase();
-    const val = eq < 0 ? '' : field.slice(eq + 1);
-    switch (key) {
-      case 'type':
-        m.Type = val;
-        break;
-      case 'source':
-      case 'src':
-        m.Source = val;
-        break;
-      case 'target':
-      case 'destination':
-      case 'dst':
-        m.Target = val;
-        break;
-      case 'readonly':
-      case 'ro':
-        m.ReadOnly = eq < 0 || val === 'true' || val === '1';
-        break;
-      case 'consistency':
-        m.Consistency = val;
-        break;
-      case 'bind-propagation':
-        bind.Propagation = val;
-        break;
-      case 'volume-nocopy':
-        vol.NoCopy = eq < 0 || val === 'true' || val === '1';
-        break;
-      case 'volume-driver':
-        vol.DriverConfig = { Name: val };
-        break;
-      case 'volume-label': {
-        const [k, v = ''] = val.split(/=(.*)/s);
-        vol.Labels = { ...((vol.Labels as Obj) ?? {}), [k]: v };
-        break;
-      }
-      case 'tmpfs-size':
-        tmpfs.SizeBytes = parseBytes(val);
-        break;
-      case 'tmpfs-mode':
-        tmpfs.Mode = parseInt(val, 8);
-        break;
-      default:
-        throw new StatusError(125, `invalid argument "${spec}" for "--mount" flag: unexpected key '${key}' in '${field}'`);
-    }
-  }
-  if (!m.Target) throw new StatusError(125, `invalid argument "${spec}" for "--mount" flag: target is required`);
-  if (Object.keys(bind).length) m.BindOptions = bind;
-  if (Object.keys(vol).length) m.VolumeOptions = vol;
-  if (Object.keys(tmpfs).length) m.TmpfsOptions = tmpfs;
-  return m;
-}
-
-function parseUlimit(spec: string): Obj {
-  const m = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(spec);
-  if (!m) throw new StatusError(125, `invalid argument "${spec}" for "--ulimit" flag: invalid ulimit argument: ${spec}`);
-  return { Name: m[1], Soft: Number(m[2]), Hard: Number(m[3] ?? m[2]) };
 }
 
 /** docker's capability spelling: upper case with the CAP_ prefix ("ALL" stays). */

@@ -1,28 +1,31 @@
 // The flags `run` and `create` share (docker's container options), with docker's help texts.
 import type { FlagSpec } from '../flags.js';
 import { parseBytes, parseGoDuration } from '../format/units.js';
+import { extraHost, parseMount, parseUlimit } from './flag-values.js';
 
-function validBytes(raw: string): string | undefined {
-  if (raw === '-1') return undefined;
-  try {
-    parseBytes(raw);
-    return undefined;
-  } catch {
-    return `invalid size: '${raw}'`;
-  }
+/** A flag validator from a parser: the parser's error message is the flag's problem. */
+function validWith(parse: (raw: string) => unknown): (raw: string) => string | undefined {
+  return (raw) => {
+    try {
+      parse(raw);
+      return undefined;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
 }
 
-function validDuration(raw: string): string | undefined {
-  try {
-    parseGoDuration(raw);
-    return undefined;
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
+const validBytes = (raw: string): string | undefined => (raw === '-1' ? undefined : validWith(parseBytes)(raw));
+const validDuration = validWith(parseGoDuration);
 
 const validDecimal = (raw: string) => (/^\d+(\.\d+)?$/.test(raw) ? undefined : `failed to parse ${raw} as a rational number`);
-const validators: Record<string, (raw: string) => string | undefined> = { bytes: validBytes, duration: validDuration, decimal: validDecimal };
+const validators: Record<string, (raw: string) => string | undefined> = {
+  bytes: validBytes,
+  duration: validDuration,
+  decimal: validDecimal,
+  mount: validWith(parseMount),
+  ulimit: validWith(parseUlimit),
+};
 
 const b = (name: string, usage: string, short?: string, def?: boolean): FlagSpec => ({ name, short, kind: 'bool', usage, default: def });
 const s = (name: string, usage: string, short?: string, typeName?: string, def?: string): FlagSpec => ({
@@ -34,11 +37,18 @@ const s = (name: string, usage: string, short?: string, typeName?: string, def?:
   default: def,
   validate: typeName ? validators[typeName] : undefined,
 });
-const l = (name: string, usage: string, short?: string, typeName?: string): FlagSpec => ({ name, short, kind: 'list', usage, typeName });
+const l = (name: string, usage: string, short?: string, typeName?: string): FlagSpec => ({
+  name,
+  short,
+  kind: 'list',
+  usage,
+  typeName,
+  validate: typeName ? validators[typeName] : undefined,
+});
 const i = (name: string, usage: string, short?: string, def?: number): FlagSpec => ({ name, short, kind: 'int', usage, default: def });
 
 export const containerFlags: FlagSpec[] = [
-  l('add-host', 'Add a custom host-to-IP mapping (host:ip)'),
+  { name: 'add-host', kind: 'list', usage: 'Add a custom host-to-IP mapping (host:ip)', validate: validWith(extraHost) },
   l('attach', 'Attach to STDIN, STDOUT or STDERR', 'a'),
   { name: 'blkio-weight', kind: 'int', typeName: 'uint16', usage: 'Block IO (relative weight), between 10 and 1000, or 0 to disable (default 0)' },
   { name: 'blkio-weight-device', kind: 'list', usage: 'Block IO weight (relative device weight)', default: '[]' },
@@ -126,7 +136,7 @@ export const containerFlags: FlagSpec[] = [
   { name: 'sysctl', kind: 'list', typeName: 'map', usage: 'Sysctl options', default: 'map[]' },
   l('tmpfs', 'Mount a tmpfs directory'),
   b('tty', 'Allocate a pseudo-TTY', 't'),
-  { name: 'ulimit', kind: 'list', typeName: 'ulimit', usage: 'Ulimit options', default: '[]' },
+  { name: 'ulimit', kind: 'list', typeName: 'ulimit', usage: 'Ulimit options', default: '[]', validate: validators.ulimit },
   b('use-api-socket', 'Bind mount Docker API socket and required auth'),
   s('user', 'Username or UID (format: <name|uid>[:<group|gid>])', 'u'),
   s('userns', 'User namespace to use'),

@@ -142,11 +142,14 @@ async function extractEntry(root: string, dest: string, h: Header, body: Readabl
     case 'file': case 'contiguous-file': {
       await makeRoom(p, false, opts, target);
       const fh = await open(p, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
-      await pipeline(body, createWriteStream('', { fd: fh.fd, autoClose: false }));
-      await fh.chmod(mode);
-      await fh.chown(uid, gid);
-      await fh.utimes(mtime, mtime);
-      await fh.close();
+      try {
+        await pipeline(body, createWriteStream('', { fd: fh.fd, autoClose: false }));
+        await fh.chmod(mode);
+        await fh.chown(uid, gid);
+        await fh.utimes(mtime, mtime);
+      } finally {
+        await fh.close();
+      }
       return;
     }
     case 'symlink':

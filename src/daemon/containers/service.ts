@@ -165,6 +165,12 @@ export class ContainerService {
     return m;
   }
 
+  /** The snapshot's mounts once the last task (deleted after the exit is reported) let go of its rootfs. */
+  private async idleMounts(l: Live): Promise<Mount[]> {
+    await l.taskGone;
+    return this.mounts(l.rec.ID);
+  }
+
   // ---- create ---------------------------------------------------------------------------
 
   async create(req: CreateRequest): Promise<{ Id: string; Warnings: string[] }> {
@@ -619,7 +625,7 @@ export class ContainerService {
       const id = await this.d.images.commit({
         imageId: l.rec.Image, containerId: l.rec.ID, containerConfig: l.rec.Config,
         createdBy: [l.rec.Path, ...l.rec.Args].join(' '), changes: opts.changes, comment: opts.comment, author: opts.author,
-        configOverride: opts.config, mounts: await this.mounts(l.rec.ID), repo: opts.repo, tag: opts.tag,
+        configOverride: opts.config, mounts: await this.idleMounts(l), repo: opts.repo, tag: opts.tag,
       });
       this.emit(l, 'commit', { comment: opts.comment, imageID: id, imageRef: opts.repo ? `${opts.repo}:${opts.tag || 'latest'}` : '' });
       return id;
@@ -632,7 +638,7 @@ export class ContainerService {
 
   /** Runs `fn` on the container's root directory (its live root, or its snapshot mounted for the call). */
   private async onRootfs<T>(l: Live, writable: boolean, fn: (root: string) => Promise<T>): Promise<T> {
-    const root = await openRootfs(l, () => this.mounts(l.rec.ID), writable);
+    const root = await openRootfs(l, () => this.idleMounts(l), writable);
     try { return await fn(root.dir); } finally { await root.release(); }
   }
 
@@ -644,7 +650,7 @@ export class ContainerService {
   /** The path's stat and a tar of it; the snapshot stays mounted until the tar ends. */
   async archiveGet(ref: string, path: string): Promise<{ stat: PathStat; tar: Readable }> {
     const l = this.get(ref);
-    const root = await openRootfs(l, () => this.mounts(l.rec.ID), false);
+    const root = await openRootfs(l, () => this.idleMounts(l), false);
     try {
       const stat = await statPath(root.dir, path, ref);
       const tar = await archivePath(root.dir, path);
