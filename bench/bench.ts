@@ -26,8 +26,10 @@ async function timedAsync(fn: () => Promise<void>): Promise<number> {
 
 function dockerAsync(host: string, args: string[]): Promise<void> {
   return new Promise((ok, fail) => {
-    const p = spawn(DOCKER, args, { env: { ...process.env, DOCKER_HOST: host }, stdio: 'ignore' });
-    p.on('exit', (code) => (code === 0 ? ok() : fail(new Error(`docker ${args.join(' ')} exited ${code}`))));
+    const p = spawn(DOCKER, args, { env: { ...process.env, DOCKER_HOST: host }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    p.stderr.on('data', (d) => { stderr += d; });
+    p.on('exit', (code) => (code === 0 ? ok() : fail(new Error(`docker ${args.join(' ')} on ${host} exited ${code}: ${stderr}`))));
   });
 }
 

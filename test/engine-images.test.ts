@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { run, startEngine, type Engine } from './harness.js';
+import { rawRequest, run, startEngine, type Engine } from './harness.js';
 
 let e: Engine;
 let tmp: string;
@@ -184,4 +184,21 @@ test('image prune removes dangling images only', async () => {
   assert.match(r.stdout, /Total reclaimed space: /);
   assert.equal((await e.docker(['image', 'inspect', first])).code, 1);
   assert.equal(await imageId(ref), second);
+});
+
+test('a reference that does not parse is a 400 with the parse error, not a 404', async () => {
+  const cases: [string, string, string, string?][] = [
+    ['GET', '/images/UPPER/json', 'no such image: UPPER: invalid reference format: repository name must be lowercase'],
+    ['GET', '/images/UPPER/history', 'invalid reference format: repository name must be lowercase'],
+    ['DELETE', '/images/UPPER', 'invalid reference format: repository name must be lowercase'],
+    ['POST', '/containers/create', 'invalid reference format: repository name must be lowercase', '{"Image":"UPPER"}'],
+    ['GET', `/images/json?filters=${encodeURIComponent('{"before":["UPPER"]}')}`, 'invalid reference format: repository name must be lowercase'],
+  ];
+  for (const [method, url, message, body] of cases) {
+    const r = await rawRequest(e.socketPath, method, url, body, body ? { 'Content-Type': 'application/json' } : {});
+    assert.equal(r.status, 400, `${method} ${url}: ${r.body}`);
+    assert.equal(JSON.parse(r.body).message, message, `${method} ${url}`);
+  }
+  const r = await rawRequest(e.socketPath, 'GET', '/images/abcdef/json');
+  assert.equal(r.status, 404, r.body);
 });

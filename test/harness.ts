@@ -19,6 +19,8 @@ import { teardownDataRoot } from '../src/network/service.js';
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** The client under test: its name as it prints it in messages, and its executable. */
+/** Starts Debian's dockerd beside berth as the behaviour oracle (from the shared tools next to the repository). */
+export const REFERENCE_DOCKERD = path.join(REPO_ROOT, '..', 'shared', 'tools', 'reference-dockerd');
 export const CLIENT_NAME = process.env.BERTH_TEST_CLIENT === 'berth' ? 'berth' : 'docker';
 export const DOCKER = CLIENT_NAME === 'berth' ? path.join(REPO_ROOT, 'bin/berth') : '/usr/local/bin/docker';
 
@@ -356,7 +358,7 @@ async function startBerthd(): Promise<Engine> {
 }
 
 async function startReference(): Promise<Engine> {
-  const r = await run('/work/shared/tools/reference-dockerd', ['start'], { timeout: 120_000 });
+  const r = await run(REFERENCE_DOCKERD, ['start'], { timeout: 120_000 });
   if (r.code !== 0) throw new Error(`reference-dockerd start failed: ${r.stderr}`);
   const host = r.stdout.trim().split('\n').pop() ?? '';
   const unsupported = async (): Promise<void> => {

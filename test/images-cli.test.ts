@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { dockerAt, rawRequest, run, startEngine, type Engine, type RunResult } from './harness.js';
+import { REFERENCE_DOCKERD, dockerAt, rawRequest, run, startEngine, type Engine, type RunResult } from './harness.js';
 
 let e: Engine;
 let tmp: string;
@@ -20,7 +20,7 @@ const refNames: string[] = [];
 before(async () => {
   e = await startEngine();
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-images-cli-'));
-  const r = await run('/work/shared/tools/reference-dockerd', ['start'], { timeout: 120_000 });
+  const r = await run(REFERENCE_DOCKERD, ['start'], { timeout: 120_000 });
   if (r.code === 0) refHost = r.stdout.trim().split('\n').pop() ?? '';
   // A small rootfs: one file, one directory, one symlink.
   const root = path.join(tmp, 'rootfs');

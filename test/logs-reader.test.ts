@@ -2,9 +2,9 @@
 // time filters, tail across rotated (and gzipped) files, timestamps, follow mode.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { demuxAll } from '../src/daemon/stdcopy.js';
@@ -128,6 +128,18 @@ test('a plain .1 (compression still running) is read like the .1.gz', async (t) 
   writeFileSync(`${path}.2.gz`, gzipSync(Buffer.from(`${JSON.stringify({ log: 'o1\n', stream: 'stdout', time: STORED[0][2] })}\n`)));
   assert.deepEqual(await read(path), ['1:o1\n', '2:e1\n', '2:e2\n', '1:part']);
   assert.deepEqual(await read(path, { tail: 3 }), ['2:e1\n', '2:e2\n', '1:part']);
+});
+
+test('a corrupt .gz fails the reading and leaves no log file open', async (t) => {
+  const path = tempLog(t);
+  writeStored(path, [STORED[4]]);
+  writeStored(`${path}.1`, [STORED[2], STORED[3]]);
+  writeFileSync(`${path}.2.gz`, Buffer.from('not gzip at all'));
+  const openLogs = () => readdirSync('/proc/self/fd').filter((fd) => {
+    try { return readlinkSync(`/proc/self/fd/${fd}`).startsWith(dirname(path)); } catch { return false; }
+  });
+  await assert.rejects(startReading(path, {}).result);
+  assert.deepEqual(openLogs(), []);
 });
 
 test('tail on a large file finds the last lines', async (t) => {

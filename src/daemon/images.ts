@@ -3,7 +3,7 @@
 // prune with Docker's semantics, reporting image events.
 import type { Writable } from 'node:stream';
 import type { Daemon } from './daemon.js';
-import { conflict, notFound } from './errors.js';
+import { conflict, EngineError, invalid, notFound } from './errors.js';
 import { ENGINE_VERSION } from './system.js';
 import { ImageStore, type StoredImage } from '../image/store.js';
 import { importRootfs, type ImportOptions } from '../image/import.js';
@@ -56,8 +56,10 @@ export class ImageService {
 
   private get(ref: string): StoredImage {
     const img = this.store.find(ref);
-    if (!img) throw notFound(`No such image: ${notFoundName(ref)}`);
-    return img;
+    if (img) return img;
+    // Docker answers a reference that does not parse (and is not an ID) with the parse error.
+    if (!/^(sha256:)?[0-9a-f]{1,64}$/.test(ref)) parseReference(ref);
+    throw notFound(`No such image: ${notFoundName(ref)}`);
   }
 
   async resolve(ref: string): Promise<ResolvedImage> {
@@ -74,7 +76,14 @@ export class ImageService {
     return ids;
   }
 
-  inspect(ref: string): Record<string, unknown> { return imageInspect(this.get(ref)); }
+  inspect(ref: string): Record<string, unknown> {
+    try {
+      return imageInspect(this.get(ref));
+    } catch (err) {
+      if (err instanceof EngineError && err.status === 400) throw invalid(`no such image: ${ref}: ${err.message}`);
+      throw err;
+    }
+  }
   history(ref: string): Record<string, unknown>[] { return imageHistory(this.get(ref)); }
 
   /** Imports a rootfs tar; tags it `repo[:tag]` when a repo is given. Returns the image ID. */

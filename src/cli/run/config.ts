@@ -17,15 +17,18 @@ function invalid(msg: string): never {
   throw new OptionError(msg);
 }
 
-function envFile(path: string): string[] {
-  let text: string;
+/** The lines of an --env-file/--label-file; a missing file is docker's "open <path>: …" error. */
+function readLines(path: string): string[] {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8').split('\n');
   } catch {
-    throw new StatusError(125, `open ${path}: no such file or directory`);
+    invalid(`open ${path}: no such file or directory`);
   }
+}
+
+function envFile(path: string): string[] {
   const out: string[] = [];
-  for (const raw of text.split('\n')) {
+  for (const raw of readLines(path)) {
     const line = raw.replace(/^\s+/, '');
     if (!line || line.startsWith('#')) continue;
     out.push(...expandEnv([line.replace(/\r$/, '')]));
@@ -66,8 +69,8 @@ function bytes(flags: ParsedFlags, name: string): number | undefined {
   if (v === '-1') return -1;
   try {
     return parseBytes(v);
-  } catch {
-    throw new StatusError(125, `invalid argument "${v}" for "--${name}" flag: invalid size: '${v}'`);
+  } catch (e) {
+    throw new StatusError(125, `invalid argument "${v}" for "--${name}" flag: ${(e as Error).message}`);
   }
 }
 
@@ -118,7 +121,7 @@ export function buildCreate(flags: ParsedFlags, image: string, cmd: string[], de
   const env = [...flags.list('env-file').flatMap(envFile), ...expandEnv(flags.list('env'))];
   const labels: Record<string, string> = {};
   for (const f of flags.list('label-file')) {
-    for (const line of readFileSync(f, 'utf8').split('\n')) {
+    for (const line of readLines(f)) {
       const t = line.trim();
       if (t && !t.startsWith('#')) Object.assign(labels, keyValues([t]));
     }
@@ -156,6 +159,7 @@ export function buildCreate(flags: ParsedFlags, image: string, cmd: string[], de
   }
 
   const entrypoint = flags.changed('entrypoint') ? [flags.string('entrypoint')] : undefined;
+  if (flags.string('log-driver') === 'none' && flags.list('log-opt').length) invalid('invalid logging opts for driver none');
   const logConfig = flags.string('log-driver') || flags.list('log-opt').length
     ? { Type: flags.string('log-driver'), Config: keyValues(flags.list('log-opt')) }
     : undefined;
@@ -199,7 +203,7 @@ export function buildCreate(flags: ParsedFlags, image: string, cmd: string[], de
     Dns: flags.list('dns'),
     DnsOptions: flags.list('dns-option'),
     DnsSearch: flags.list('dns-search'),
-    ExtraHosts: flags.list('add-host').length ? flags.list('add-host') : undefined,
+    ExtraHosts: flags.list('add-host').length ? flags.list('add-host').map(extraHost) : undefined,
     GroupAdd: flags.list('group-add').length ? flags.list('group-add') : undefined,
     IpcMode: flags.string('ipc'),
     Links: flags.list('link').length ? flags.list('link') : undefined,

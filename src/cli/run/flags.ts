@@ -15,7 +15,9 @@ function validWith(parse: (raw: string) => unknown): (raw: string) => string | u
   };
 }
 
-const validBytes = (raw: string): string | undefined => (raw === '-1' ? undefined : validWith(parseBytes)(raw));
+const validBytes = validWith(parseBytes);
+/** --memory-swap also takes -1 (unlimited swap). */
+const validSwap = (raw: string): string | undefined => (raw === '-1' ? undefined : validBytes(raw));
 const validDuration = validWith(parseGoDuration);
 
 const validDecimal = (raw: string) => (/^\d+(\.\d+)?$/.test(raw) ? undefined : `failed to parse ${raw} as a rational number`);
@@ -107,7 +109,7 @@ export const containerFlags: FlagSpec[] = [
   s('mac-address', 'Container MAC address (e.g., 92:d0:c6:0a:29:33)'),
   s('memory', 'Memory limit', 'm', 'bytes'),
   s('memory-reservation', 'Memory soft limit', undefined, 'bytes'),
-  s('memory-swap', "Swap limit equal to memory plus swap: '-1' to enable unlimited swap", undefined, 'bytes'),
+  { ...s('memory-swap', "Swap limit equal to memory plus swap: '-1' to enable unlimited swap", undefined, 'bytes'), validate: validSwap },
   i('memory-swappiness', 'Tune container memory swappiness (0 to 100)', undefined, -1),
   l('mount', 'Attach a filesystem mount to the container', undefined, 'mount'),
   s('name', 'Assign a name to the container'),

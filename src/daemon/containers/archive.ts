@@ -11,7 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
-import { invalid, notFound } from '../errors.js';
+import { internal, invalid, notFound } from '../errors.js';
 import { hostPath, resolveScoped } from '../../runtime/scoped-path.js';
 import type { Mount } from '../../runtime/snapshot-layers.js';
 import type { Live } from './service.js';
@@ -61,6 +61,11 @@ function goMode(st: Stats): number {
 
 const endsWithDot = (p: string) => p === '.' || p.endsWith('/.');
 
+async function isDirectory(root: string, resolved: string): Promise<boolean> {
+  const st = await lstat(hostPath(root, await resolveScoped(root, resolved, true))).catch(() => undefined);
+  return st?.isDirectory() ?? false;
+}
+
 /** Docker's SplitPathDirEntry on a container path: the directory and the last element ('.' kept). */
 function splitDirEntry(path: string): [string, string] {
   const clean = posix.normalize(`/${path}`).replace(/\/+$/, '') || '/';
@@ -79,6 +84,10 @@ export async function statPath(root: string, path: string, containerRef: string)
   const { resolved, base } = await resolveEntry(root, path);
   const st = await lstat(hostPath(root, resolved)).catch(() => undefined);
   if (!st) throw notFound(`Could not find the file ${path} in container ${containerRef}`);
+  // A trailing `/` or `/.` asserts a directory (through a symlink too), as lstat does in Docker.
+  if ((path.endsWith('/') || endsWithDot(path)) && path !== '/' && !(await isDirectory(root, resolved))) {
+    throw internal(`lstat ${path}: not a directory`);
+  }
   return {
     name: base,
     size: st.size,
@@ -179,7 +188,7 @@ export async function extractInto(root: string, path: string, containerRef: stri
   const dest = await resolveScoped(root, path, true);
   const st = await lstat(hostPath(root, dest)).catch(() => undefined);
   if (!st) throw notFound(`Could not find the file ${path} in container ${containerRef}`);
-  if (!st.isDirectory()) throw invalid('extraction point is not a directory');
+  if (!st.isDirectory()) throw internal('extraction point is not a directory');
   const extract = tar.extract();
   source.on('error', (err: Error) => extract.destroy(err));
   source.pipe(extract as unknown as NodeJS.WritableStream);

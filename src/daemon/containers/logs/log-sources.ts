@@ -1,12 +1,11 @@
 // Opens a container's json-file logs for reading: the rotated files (plain or gzipped),
 // oldest first, then the current file. Descriptors are opened up front so a rotation while
 // reading moves names, not the data being read.
-import { promises as fsp } from 'node:fs';
-import { gunzip } from 'node:zlib';
-import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, promises as fsp } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import { rotatedPath } from './rotate.js';
-
-const gunzipAsync = promisify(gunzip);
 
 /** Bytes read at a time from log files. */
 export const READ_CHUNK = 64 * 1024;
@@ -45,26 +44,32 @@ export class FileSource implements LogSource {
   }
 }
 
-class MemorySource implements LogSource {
-  constructor(private readonly data: Buffer) {}
-  async size(): Promise<number> {
-    return this.data.length;
+/**
+ * A gzipped rotated file, decompressed into an unlinked temporary file beside it (as Docker
+ * does): a reader never holds a whole rotated file (up to max-size) in memory.
+ */
+async function openGzipped(gzPath: string): Promise<FileSource | null> {
+  const gz = await FileSource.open(gzPath);
+  if (!gz) return null;
+  const tmpPath = `${gzPath}.${randomBytes(6).toString('hex')}.tmp`;
+  let out: fsp.FileHandle | undefined;
+  try {
+    out = await fsp.open(tmpPath, 'w+');
+    await fsp.unlink(tmpPath);
+    const input = createReadStream('', { fd: gz.handle.fd, autoClose: false, start: 0 });
+    await pipeline(input, createGunzip(), createWriteStream('', { fd: out.fd, autoClose: false }));
+    return new FileSource(out);
+  } catch (e) {
+    await out?.close();
+    await fsp.unlink(tmpPath).catch(() => undefined);
+    throw e;
+  } finally {
+    await gz.close();
   }
-  async read(pos: number, length: number): Promise<Buffer> {
-    return this.data.subarray(pos, pos + length);
-  }
-  async close(): Promise<void> {}
 }
 
 async function openRotated(path: string, index: number): Promise<LogSource | null> {
-  const plain = await FileSource.open(rotatedPath(path, index, false));
-  if (plain) return plain;
-  try {
-    return new MemorySource(await gunzipAsync(await fsp.readFile(rotatedPath(path, index, true))));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
+  return (await FileSource.open(rotatedPath(path, index, false))) ?? openGzipped(rotatedPath(path, index, true));
 }
 
 export interface LogFiles {
@@ -77,10 +82,15 @@ export interface LogFiles {
 export async function openLogFiles(path: string): Promise<LogFiles> {
   const current = await FileSource.open(path);
   const rotated: LogSource[] = [];
-  for (let i = 1; ; i++) {
-    const src = await openRotated(path, i);
-    if (!src) break;
-    rotated.unshift(src);
+  try {
+    for (let i = 1; ; i++) {
+      const src = await openRotated(path, i);
+      if (!src) break;
+      rotated.unshift(src);
+    }
+  } catch (e) {
+    await Promise.all([current, ...rotated].map((s) => s?.close()));
+    throw e;
   }
   return { rotated, current };
 }
