@@ -294,6 +294,13 @@ test('resolveUser: the forms of User and Docker\'s errors', async () => {
   await assert.rejects(resolveUser(empty, 'user'), { message: 'unable to find user user: no matching entries in passwd file' });
 });
 
+test('resolveUser refuses a passwd file too large to hold in memory', async () => {
+  const l = layers({ 'etc/group': GROUP });
+  fs.writeFileSync(path.join(l[0], 'etc/passwd'), PASSWD);
+  fs.truncateSync(path.join(l[0], 'etc/passwd'), 64 * 1024 * 1024 + 1);
+  await assert.rejects(resolveUser(l, 'user'), { status: 400, message: '/etc/passwd in the container is too large to read (more than 64 MiB)' });
+});
+
 test('resolveUser walks the layers: top wins, whiteouts and opaque dirs hide, symlinks stay inside', async () => {
   const lower = { 'etc/passwd': PASSWD, 'etc/group': GROUP };
   const top = 'app:x:500:500::/:/bin/sh\n';

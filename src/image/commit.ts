@@ -4,6 +4,8 @@
 // (empty /etc/hosts, /etc/hostname, /etc/resolv.conf, /.dockerenv: Docker's init layer) are left
 // out of it. The layer is unpacked as a committed snapshot and the image indexed by the store.
 import { randomBytes } from 'node:crypto';
+import type { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import type { Containerd } from '../runtime/containerd-client.js';
 import { readBlob, withLease, writeBlob, type Descriptor } from './content-store.js';
@@ -46,20 +48,24 @@ async function* withoutInitStubs(c: Containerd, digest: string): AsyncGenerator<
   const copying = (async () => {
     try {
       for await (const entry of extract) {
-        const e = entry as unknown as AsyncIterable<Buffer> & { header: tar.Header; resume(): void };
+        const e = entry as unknown as Readable & { header: tar.Header };
         const name = e.header.name.replace(/^\.?\//, '').replace(/\/$/, '');
         if (INIT_STUB_FILES.has(name) && e.header.type === 'file' && !e.header.size) { e.resume(); continue; }
-        const out = pack.entry({ ...e.header }) as unknown as NodeJS.WritableStream;
-        for await (const chunk of e) if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
-        await new Promise<void>((resolve, reject) => { out.once('finish', () => resolve()); out.once('error', reject); out.end(); });
+        await pipeline(e, pack.entry({ ...e.header }) as unknown as Writable);
       }
       pack.finalize();
     } catch (err) {
       pack.destroy(err as Error);
     }
   })();
-  for await (const chunk of pack) yield chunk as Buffer;
-  await copying;
+  try {
+    for await (const chunk of pack) yield chunk as Buffer;
+  } finally {
+    // Also when the consumer stops early (the blob write failed): end the read and the copy.
+    source.destroy();
+    extract.destroy();
+    await copying;
+  }
 }
 
 export async function commitContainer(store: ImageStore, c: Containerd, input: CommitInput): Promise<StoredImage> {

@@ -14,6 +14,8 @@ export interface ContainerUser { uid: number; gid: number; additionalGids: numbe
 
 const MAX_SYMLINKS = 40;
 const MAX_ID = 2 ** 31 - 1;
+// passwd and group are read whole: an image must not make the daemon hold gigabytes.
+const MAX_FILE = 64 * 1024 * 1024;
 
 async function lstatOrNull(path: string): Promise<Stats | null> {
   return lstat(path).catch(() => null);
@@ -75,7 +77,9 @@ export async function readLayeredFile(layers: string[], path: string): Promise<B
         continue walk;
       }
       if (i === parts.length - 1) {
-        return hit.stat.isFile() ? readFile(join(hit.layer, ...done, parts[i])) : null;
+        if (!hit.stat.isFile()) return null;
+        if (hit.stat.size > MAX_FILE) throw invalid(`${path} in the container is too large to read (more than ${MAX_FILE >> 20} MiB)`);
+        return readFile(join(hit.layer, ...done, parts[i]));
       }
       if (!hit.stat.isDirectory()) return null;
       active = hit.dirLayers;
