@@ -163,3 +163,113 @@ test('a path that asks for a directory but names a file is an error, as in Docke
   assert.equal(r.status, 500, r.body);
   assert.equal(JSON.parse(r.body).message, 'extraction point is not a directory');
 });
+
+/** The freezer state (FROZEN, FREEZING, THAWED) of the container's cgroup (v1 freezer or v2 cgroup.freeze). */
+async function freezerState(name: string): Promise<string> {
+  const pid = await e.inspect(name, '{{.State.Pid}}');
+  const lines = fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n');
+  const v1 = lines.find((l) => /^\d+:freezer:/.test(l));
+  if (v1) return fs.readFileSync(path.join('/sys/fs/cgroup/freezer', v1.split(':')[2], 'freezer.state'), 'utf8').trim();
+  const v2 = lines.find((l) => l.startsWith('0::'))!.slice(3);
+  return fs.readFileSync(path.join('/sys/fs/cgroup', v2, 'cgroup.freeze'), 'utf8').trim() === '1' ? 'FROZEN' : 'THAWED';
+}
+
+/** The container's pause/unpause events since `since` (unix seconds). */
+async function pauseEvents(name: string, since: number): Promise<string[]> {
+  const r = await e.docker(['events', '--since', String(since), '--until', String(Math.ceil(Date.now() / 1000) + 1),
+    '--filter', `container=${name}`, '--format', '{{.Action}}']);
+  assert.equal(r.code, 0, r.stderr);
+  return r.stdout.split('\n').filter((a) => a === 'pause' || a === 'unpause');
+}
+
+test('a running container is frozen while cp reads it, and running (not paused) afterwards, with no pause events', async () => {
+  const name = e.name('cpfreeze');
+  const since = Math.floor(Date.now() / 1000) - 1;
+  await e.runDetached(name, 'busybox', 'sh', '-c', 'dd if=/dev/zero of=/big bs=1M count=32 2>/dev/null; echo ok > /small; sleep 300');
+  await waitFor(async () => (await e.docker(['exec', name, 'cat', '/small'])).stdout === 'ok\n', 10_000, 'the container to write its files');
+  // A reader that stops reading holds the copy open: the container stays frozen meanwhile.
+  const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    http.get({ socketPath: e.socketPath, path: `/containers/${name}/archive?path=/big` }, resolve).on('error', reject);
+  });
+  assert.equal(res.statusCode, 200);
+  res.pause();
+  try {
+    // The freeze is internal: the user sees a running container. (dockerd 20.10 does not freeze; it
+    // holds the container's lock for the copy, so its inspect waits until the copy ends.)
+    if (e.kind === 'berthd') {
+      assert.equal(await freezerState(name), 'FROZEN');
+      assert.equal(await e.inspect(name, '{{.State.Status}} {{.State.Paused}}'), 'running false');
+    }
+  } finally {
+    res.destroy();
+  }
+  // When the reader goes away the container thaws.
+  await waitFor(async () => (await freezerState(name)) === 'THAWED', 5000, 'the container to thaw');
+  const out = path.join(tmp, 'freeze');
+  fs.mkdirSync(out);
+  let r = await e.docker(['cp', `${name}:/small`, out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(fs.readFileSync(path.join(out, 'small'), 'utf8'), 'ok\n');
+  r = await e.docker(['cp', path.join(out, 'small'), `${name}:/back`]);
+  assert.equal(r.code, 0, r.stderr);
+  // Copies at the same time share the freeze; none resumes the container under another.
+  const copies = await Promise.all([0, 1, 2, 3].map((i) => e.docker(['cp', `${name}:/big`, path.join(out, `big${i}`)])));
+  for (const c of copies) assert.equal(c.code, 0, c.stderr);
+  for (const i of [0, 1, 2, 3]) assert.equal(fs.statSync(path.join(out, `big${i}`)).size, 32 << 20);
+  assert.equal(await e.inspect(name, '{{.State.Status}} {{.State.Paused}}'), 'running false');
+  assert.equal(await freezerState(name), 'THAWED');
+  assert.equal((await e.docker(['exec', name, 'cat', '/back'])).stdout, 'ok\n');
+  assert.deepEqual(await pauseEvents(name, since), []);
+});
+
+test('cp leaves a container the user paused paused', async () => {
+  const name = e.name('cppaused');
+  const since = Math.floor(Date.now() / 1000) - 1;
+  await e.runDetached(name, 'busybox', 'sh', '-c', 'echo kept > /kept; sleep 300');
+  await waitFor(async () => (await e.docker(['exec', name, 'cat', '/kept'])).stdout === 'kept\n', 10_000, 'the container to write /kept');
+  assert.equal((await e.docker(['pause', name])).code, 0);
+  try {
+    const out = path.join(tmp, 'paused');
+    fs.mkdirSync(out);
+    let r = await e.docker(['cp', `${name}:/kept`, out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(fs.readFileSync(path.join(out, 'kept'), 'utf8'), 'kept\n');
+    r = await e.docker(['cp', path.join(out, 'kept'), `${name}:/again`]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(await e.inspect(name, '{{.State.Status}} {{.State.Paused}}'), 'paused true');
+    assert.equal(await freezerState(name), 'FROZEN');
+  } finally {
+    await e.docker(['unpause', name]);
+  }
+  assert.equal((await e.docker(['exec', name, 'cat', '/again'])).stdout, 'kept\n');
+  assert.deepEqual(await pauseEvents(name, since), ['pause', 'unpause']);
+});
+
+test('docker pause during a copy holds after the copy; docker unpause during one waits for its end', async (t) => {
+  if (e.kind !== 'berthd') return t.skip('dockerd serialises pause with the copy');
+  const name = e.name('cppausemid');
+  await e.runDetached(name, 'busybox', 'sh', '-c', 'dd if=/dev/zero of=/big bs=1M count=32 2>/dev/null; echo ok > /small; sleep 300');
+  await waitFor(async () => (await e.docker(['exec', name, 'cat', '/small'])).stdout === 'ok\n', 10_000, 'the container to write its files');
+  const openCopy = () => new Promise<http.IncomingMessage>((resolve, reject) => {
+    http.get({ socketPath: e.socketPath, path: `/containers/${name}/archive?path=/big` }, (res) => { res.pause(); resolve(res); }).on('error', reject);
+  });
+  let res = await openCopy();
+  try {
+    assert.equal((await e.docker(['pause', name])).code, 0);
+  } finally {
+    res.destroy();
+  }
+  // Give the copy's release time to (wrongly) resume the task.
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(await e.inspect(name, '{{.State.Status}}'), 'paused');
+  assert.equal(await freezerState(name), 'FROZEN');
+  res = await openCopy();
+  try {
+    assert.equal((await e.docker(['unpause', name])).code, 0);
+    assert.equal(await e.inspect(name, '{{.State.Status}}'), 'running');
+    assert.equal(await freezerState(name), 'FROZEN');
+  } finally {
+    res.destroy();
+  }
+  await waitFor(async () => (await freezerState(name)) === 'THAWED', 5000, 'the container to thaw after the copy');
+});

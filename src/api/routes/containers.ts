@@ -1,6 +1,7 @@
 // /containers/* and /exec/* of the Engine API: request parsing and streaming; the work is
 // done by the container service.
 import type { Duplex } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Router, Ctx } from '../router.js';
 import type { Daemon } from '../../daemon/daemon.js';
 import { invalid } from '../../daemon/errors.js';
@@ -176,8 +177,8 @@ export function containerRoutes(r: Router, d: Daemon): void {
     const { stat, tar } = await svc().archiveGet(ctx.params.id, requiredPath(ctx.query));
     const res = ctx.res!;
     res.writeHead(200, { 'X-Docker-Container-Path-Stat': statHeader(stat), 'Content-Type': 'application/x-tar' });
-    tar.pipe(res);
-    res.once('close', () => tar.destroy());
+    // A failing tar or a client gone destroys both ends: the client sees a cut-off archive as an error.
+    pipeline(tar, res).catch(() => undefined);
   });
 
   r.put('/containers/:id/archive', async (ctx) => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { internal, invalid, notFound } from '../errors.js';
 import { hostPath, resolveScoped } from '../../runtime/scoped-path.js';
@@ -101,11 +101,33 @@ export function statHeader(stat: PathStat): string {
   return Buffer.from(JSON.stringify(stat)).toString('base64');
 }
 
-/** A tar of the path (named by its last element, as Docker archives it). */
+/**
+ * A tar of the path (named by its last element, as Docker archives it). The stream fails when tar
+ * does (so the client never takes a cut-off archive for a whole one), and closes only after tar
+ * has exited, also when the reader destroys it early.
+ */
 export async function archivePath(root: string, path: string): Promise<Readable> {
   const { parent, base } = await resolveEntry(root, path);
-  const child = spawn('tar', ['--numeric-owner', '-C', hostPath(root, parent), '-cf', '-', '--', base === '/' ? '.' : base], { stdio: ['ignore', 'pipe', 'ignore'] });
-  return child.stdout;
+  const child = spawn('tar', ['--numeric-owner', '-C', hostPath(root, parent), '-cf', '-', '--', base === '/' ? '.' : base], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('close', resolve);
+    child.once('error', () => resolve(null));
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => { if (stderr.length < 4096) stderr += d; });
+  const out = new PassThrough({
+    destroy(err, callback) {
+      child.stdout.destroy();
+      child.kill('SIGKILL');
+      void exited.then(() => callback(err));
+    },
+  });
+  child.stdout.pipe(out, { end: false });
+  void exited.then((code) => {
+    if (code === 0) out.end();
+    else out.destroy(new Error(`tar failed (exit status ${code}): ${stderr.trim()}`));
+  });
+  return out;
 }
 
 interface ExtractOptions { noOverwriteDirNonDir: boolean }

@@ -24,7 +24,8 @@ import { stateWord } from './status.js';
 import { ExecService } from './exec.js';
 import { changes, exportRootfs, sizes, type Change } from './fs-views.js';
 import { top } from './top.js';
-import { archivePath, extractInto, openRootfs, statPath, type PathStat } from './archive.js';
+import { archivePath, extractInto, openRootfs, statPath, type PathStat, type Rootfs } from './archive.js';
+import { CopyFreeze } from './copy-freeze.js';
 import { writeInitStubs } from './init-stubs.js';
 import { SNAPSHOTTER, TaskRunner, type WaitResponse } from './task-runner.js';
 import { watchOom } from '../../runtime/task-oom.js';
@@ -54,6 +55,8 @@ export interface Live {
   taskGone?: Promise<void>;
   restartTimer?: NodeJS.Timeout;
   lock: Promise<unknown>;
+  /** Holds the task paused while `docker cp` works in its root. */
+  copyFreeze?: CopyFreeze;
 }
 
 export interface CreateRequest { name?: string; body: Record<string, any>; platform?: string }
@@ -435,7 +438,7 @@ export class ContainerService {
     const l = this.get(ref);
     this.requireRunning(l);
     if (l.rec.State.Paused) throw conflict(`Container ${l.rec.ID} is already paused`);
-    await this.d.containerd.tasks.Pause({ container_id: l.rec.ID });
+    if (!l.copyFreeze?.frozen) await this.d.containerd.tasks.Pause({ container_id: l.rec.ID });
     l.rec.State.Paused = true;
     this.save(l);
     this.emit(l, 'pause');
@@ -444,7 +447,7 @@ export class ContainerService {
   async unpause(ref: string): Promise<void> {
     const l = this.get(ref);
     if (!l.rec.State.Paused) throw conflict(`Container ${l.rec.ID} is not paused`);
-    await this.d.containerd.tasks.Resume({ container_id: l.rec.ID });
+    if (!l.copyFreeze?.takeOver()) await this.d.containerd.tasks.Resume({ container_id: l.rec.ID });
     l.rec.State.Paused = false;
     this.save(l);
     this.emit(l, 'unpause');
@@ -636,9 +639,31 @@ export class ContainerService {
 
   // ---- docker cp --------------------------------------------------------------------------
 
-  /** Runs `fn` on the container's root directory (its live root, or its snapshot mounted for the call). */
+  /**
+   * The container's root directory for a copy (its live root, or its snapshot mounted for the call).
+   * A running container stays frozen until the root is released (see copy-freeze.ts).
+   */
+  private async openCopyRoot(l: Live, writable: boolean): Promise<Rootfs> {
+    const id = l.rec.ID;
+    const tasks = this.d.containerd.tasks;
+    l.copyFreeze ??= new CopyFreeze({
+      pause: () => tasks.Pause({ container_id: id }),
+      resume: () => tasks.Resume({ container_id: id }),
+      userPaused: () => l.rec.State.Paused,
+    });
+    const thaw = await l.copyFreeze.hold(l.rec.State.Running);
+    try {
+      const root = await openRootfs(l, () => this.idleMounts(l), writable);
+      return { dir: root.dir, release: () => root.release().finally(thaw) };
+    } catch (err) {
+      await thaw();
+      throw err;
+    }
+  }
+
+  /** Runs `fn` on the container's root directory, opened for a copy. */
   private async onRootfs<T>(l: Live, writable: boolean, fn: (root: string) => Promise<T>): Promise<T> {
-    const root = await openRootfs(l, () => this.idleMounts(l), writable);
+    const root = await this.openCopyRoot(l, writable);
     try { return await fn(root.dir); } finally { await root.release(); }
   }
 
@@ -647,10 +672,10 @@ export class ContainerService {
     return this.onRootfs(l, false, (root) => statPath(root, path, ref));
   }
 
-  /** The path's stat and a tar of it; the snapshot stays mounted until the tar ends. */
+  /** The path's stat and a tar of it; the root stays open (and frozen) until the tar stream closes. */
   async archiveGet(ref: string, path: string): Promise<{ stat: PathStat; tar: Readable }> {
     const l = this.get(ref);
-    const root = await openRootfs(l, () => this.idleMounts(l), false);
+    const root = await this.openCopyRoot(l, false);
     try {
       const stat = await statPath(root.dir, path, ref);
       const tar = await archivePath(root.dir, path);
