@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SOCK=${BERTH_SOCK:-/var/run/berth.sock}
 export DOCKER_HOST=unix://$SOCK
-berth=(node bin/berth)
+berth=(bin/berth)
 if ! curl -sf --unix-socket "$SOCK" http://berth/_ping >/dev/null 2>&1; then
   mkdir -p /var/log
   nohup node bin/berthd -H "unix://$SOCK" >>/var/log/berthd.log 2>&1 &

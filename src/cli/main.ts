@@ -107,6 +107,11 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   }
   const { flags, args } = parsed;
+  const logLevel = flags.string('log-level');
+  if (!['debug', 'info', 'warn', 'warning', 'error', 'fatal', 'panic', 'trace'].includes(logLevel)) {
+    process.stderr.write(`Unable to parse logging level: ${logLevel}\n`);
+    return 1;
+  }
   const configDir = Cli.configDirFrom(flags.changed('config') ? flags.string('config') : undefined);
   if (flags.bool('version')) {
     process.stdout.write(`${PROG} version ${VERSION}\n`);
