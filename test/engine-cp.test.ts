@@ -273,3 +273,47 @@ test('docker pause during a copy holds after the copy; docker unpause during one
   }
   await waitFor(async () => (await freezerState(name)) === 'THAWED', 5000, 'the container to thaw after the copy');
 });
+
+/** The entry names of the archive GET /containers/{name}/archive?path=… returns. */
+async function archiveEntries(name: string, p: string): Promise<string[]> {
+  const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    http.get({ socketPath: e.socketPath, path: `/containers/${name}/archive?path=${encodeURIComponent(p)}` }, resolve).on('error', reject);
+  });
+  assert.equal(res.statusCode, 200, p);
+  const extract = tar.extract();
+  res.pipe(extract as unknown as NodeJS.WritableStream);
+  const names: string[] = [];
+  for await (const entry of extract) {
+    const en = entry as unknown as { header: tar.Header; resume(): void };
+    names.push(en.header.name);
+    en.resume();
+  }
+  return names.sort();
+}
+
+test('a trailing / or /. follows a symlink to a directory: the target is copied under the link name', async () => {
+  const name = e.name('cplinkdir');
+  await e.runDetached(name, 'busybox', 'sh', '-c',
+    'mkdir -p /target/in /data && echo t > /target/tf && echo g > /target/in/g && ln -s /target /data/abs && ln -s ../target /data/rel && sleep 300');
+  await waitFor(async () => (await e.docker(['exec', name, 'ls', '/data/rel'])).code === 0, 10_000, 'the links to exist');
+  for (const [p, top] of [['/data/abs/', 'abs'], ['/data/rel/', 'rel'], ['/data/abs/.', '.']]) {
+    const head = await rawRequest(e.socketPath, 'HEAD', `/containers/${name}/archive?path=${encodeURIComponent(p)}`);
+    assert.equal(head.status, 200, p);
+    const stat = JSON.parse(Buffer.from(String(head.headers['x-docker-container-path-stat']), 'base64').toString());
+    assert.equal(stat.name, top, p);
+    assert.equal(stat.mode, ((1 << 31) | 0o755) >>> 0, p);
+    assert.equal(stat.linkTarget, '', p);
+    assert.deepEqual(await archiveEntries(name, p), [`${top}/`, `${top}/in/`, `${top}/in/g`, `${top}/tf`], p);
+  }
+  // Without the slash the link itself is copied.
+  assert.deepEqual(await archiveEntries(name, '/data/abs'), ['abs']);
+  const out = path.join(tmp, 'linkdir');
+  fs.mkdirSync(out);
+  for (const p of ['/data/abs/', '/data/abs/.']) {
+    const dest = path.join(out, p.endsWith('.') ? 'dot' : 'slash');
+    const r = await e.docker(['cp', `${name}:${p}`, dest]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(fs.readFileSync(path.join(dest, 'tf'), 'utf8'), 't\n', p);
+    assert.equal(fs.readFileSync(path.join(dest, 'in', 'g'), 'utf8'), 'g\n', p);
+  }
+});

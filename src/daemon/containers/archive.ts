@@ -80,8 +80,23 @@ async function resolveEntry(root: string, path: string): Promise<{ parent: strin
   return { parent, base, resolved: base === '.' || base === '/' ? parent : posix.join(parent, base) };
 }
 
-export async function statPath(root: string, path: string, containerRef: string): Promise<PathStat> {
+/**
+ * What HEAD/GET read: like resolveEntry, but a path ending in `/` follows its last element too (as
+ * Docker's ResolvePath does), the name staying the one the client asked for (a link's name).
+ */
+async function resolveSource(root: string, path: string): Promise<{ resolved: string; base: string }> {
   const { resolved, base } = await resolveEntry(root, path);
+  if (!path.endsWith('/') || base === '/') return { resolved, base };
+  return { resolved: await resolveScoped(root, resolved, true), base };
+}
+
+/** A GNU tar --transform expression renaming the archive's top entry `.` to `name`. */
+function renameTop(name: string): string {
+  return `s,^\\.,${name.replace(/[\\&,]/g, (c) => `\\${c}`)},S`;
+}
+
+export async function statPath(root: string, path: string, containerRef: string): Promise<PathStat> {
+  const { resolved, base } = await resolveSource(root, path);
   const st = await lstat(hostPath(root, resolved)).catch(() => undefined);
   if (!st) throw notFound(`Could not find the file ${path} in container ${containerRef}`);
   // A trailing `/` or `/.` asserts a directory (through a symlink too), as lstat does in Docker.
@@ -107,8 +122,14 @@ export function statHeader(stat: PathStat): string {
  * has exited, also when the reader destroys it early.
  */
 export async function archivePath(root: string, path: string): Promise<Readable> {
-  const { parent, base } = await resolveEntry(root, path);
-  const child = spawn('tar', ['--numeric-owner', '-C', hostPath(root, parent), '-cf', '-', '--', base === '/' ? '.' : base], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const { resolved, base } = await resolveSource(root, path);
+  // The entry is tarred from its directory under its own name; a followed link's target (named
+  // otherwise) from inside it, its top entry `.` renamed to the link's name.
+  const renamed = base !== '.' && base !== '/' && posix.basename(resolved) !== base;
+  const whole = base === '.' || base === '/' || renamed;
+  const rename = renamed ? [`--transform=${renameTop(base)}`] : [];
+  const dir = hostPath(root, whole ? resolved : posix.dirname(resolved));
+  const child = spawn('tar', ['--numeric-owner', ...rename, '-C', dir, '-cf', '-', '--', whole ? '.' : base], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => {
     child.once('close', resolve);
     child.once('error', () => resolve(null));
