@@ -75,6 +75,8 @@ export class Router {
       if (hijacked) { hijacked.destroy(); return; }
       if (res) {
         if (res.headersSent) { res.destroy(); return; }
+        // Read and drop an unread body so the client, still sending it, gets the answer.
+        if (!req.complete) req.resume();
         writeJson(res, status, status === 304 ? undefined : { message });
       } else if (upgrade) {
         const body = JSON.stringify({ message }) + '\n';

@@ -5,12 +5,22 @@ import type { ProgressMessage } from '../client/types.js';
 import type { Readable } from 'node:stream';
 import { StatusError } from './context.js';
 
+/** An error message in the stream; `detailCode` is its errorDetail.code (build exits with it). */
+export class StreamError extends StatusError {
+  constructor(
+    message: string,
+    readonly detailCode?: number,
+  ) {
+    super(1, message);
+  }
+}
+
 export async function displayProgress(stream: Readable, out: NodeJS.WriteStream, onAux?: (aux: Record<string, unknown>) => void): Promise<void> {
   const terminal = Boolean(out.isTTY);
   const lines = new Map<string, number>();
   let total = 0;
   for await (const m of jsonMessages<ProgressMessage>(stream)) {
-    if (m.error || m.errorDetail?.message) throw new StatusError(1, m.errorDetail?.message ?? m.error ?? '');
+    if (m.error || m.errorDetail?.message) throw new StreamError(m.errorDetail?.message ?? m.error ?? '', m.errorDetail?.code);
     if (m.aux) {
       onAux?.(m.aux);
       continue;

@@ -10,7 +10,7 @@ export interface GroupEntry {
 }
 
 export const groups: Record<string, GroupEntry> = {
-  builder: { short: 'Manage builds', load: async () => (await import('./commands/builder.js')).commands },
+  builder: { short: 'Manage builds', load: async () => [...(await import('./commands/builder.js')).commands, ...(await import('./commands/build.js')).commands] },
   container: { short: 'Manage containers', load: async () => (await import('./commands/container.js')).commands },
   completion: {
     short: 'Generate the autocompletion script for the specified shell',
@@ -18,7 +18,14 @@ export const groups: Record<string, GroupEntry> = {
     hidden: true,
   },
   context: { short: 'Manage contexts', load: async () => (await import('./commands/context.js')).commands },
-  image: { short: 'Manage images', load: async () => (await import('./commands/image.js')).commands },
+  image: {
+    short: 'Manage images',
+    load: async () => [
+      ...(await import('./commands/image.js')).commands,
+      ...(await import('./commands/build.js')).commands,
+      ...(await import('./commands/search.js')).commands,
+    ],
+  },
   network: { short: 'Manage networks', load: async () => (await import('./commands/network.js')).commands },
   system: { short: 'Manage Docker', load: async () => (await import('./commands/system.js')).commands },
   volume: { short: 'Manage volumes', load: async () => (await import('./commands/volume.js')).commands },
@@ -29,11 +36,13 @@ export const shortcuts: Record<string, [string, string, string]> = {
   run: ['container', 'run', 'Create and run a new container from an image'],
   exec: ['container', 'exec', 'Execute a command in a running container'],
   ps: ['container', 'ls', 'List containers'],
+  build: ['image', 'build', 'Build an image from a Dockerfile'],
   pull: ['image', 'pull', 'Download an image from a registry'],
   push: ['image', 'push', 'Upload an image to a registry'],
   images: ['image', 'ls', 'List images'],
   login: ['system', 'login', 'Authenticate to a registry'],
   logout: ['system', 'logout', 'Log out from a registry'],
+  search: ['image', 'search', 'Search Docker Hub for images'],
   version: ['system', 'version', 'Show the Docker version information'],
   info: ['system', 'info', 'Display system-wide information'],
   attach: ['container', 'attach', 'Attach local standard input, output, and error streams to a running container'],
@@ -66,7 +75,7 @@ export const shortcuts: Record<string, [string, string, string]> = {
   wait: ['container', 'wait', 'Block until one or more containers stop, then print their exit codes'],
 };
 
-const common = ['run', 'exec', 'ps', 'pull', 'push', 'images', 'login', 'logout', 'version', 'info'];
+const common = ['run', 'exec', 'ps', 'build', 'pull', 'push', 'images', 'login', 'logout', 'search', 'version', 'info'];
 
 export function rootHelp(globalOptions: string, prog: string): string {
   const line = (name: string, short: string) => `  ${name.padEnd(11)} ${short}`;
