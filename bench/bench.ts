@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { teardownDataRoot } from '../src/network/service.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
@@ -128,6 +129,7 @@ async function main(): Promise<void> {
   } finally {
     berth.stop();
     await new Promise((r) => setTimeout(r, 500));
+    await teardownDataRoot(join(dir, 'data'));
     if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
   }
   console.log(`\n${rows.join('\n')}`);
