@@ -152,8 +152,8 @@ export class Engine {
   }
 }
 
-/** Iterates a stream of JSON messages (one per line), as pull, push, load and events send them. */
-export async function* jsonMessages<T = ProgressMessage>(res: Readable): AsyncGenerator<T> {
+/** Iterates the non-empty lines of a stream of JSON messages, as pull, push, load and events send them. */
+export async function* jsonLines(res: Readable): AsyncGenerator<string> {
   let buf = '';
   for await (const chunk of res) {
     buf += (chunk as Buffer).toString('utf8');
@@ -161,10 +161,15 @@ export async function* jsonMessages<T = ProgressMessage>(res: Readable): AsyncGe
     while ((nl = buf.indexOf('\n')) >= 0) {
       const line = buf.slice(0, nl).trim();
       buf = buf.slice(nl + 1);
-      if (line) yield JSON.parse(line) as T;
+      if (line) yield line;
     }
   }
-  if (buf.trim()) yield JSON.parse(buf) as T;
+  if (buf.trim()) yield buf.trim();
+}
+
+/** Iterates a stream of JSON messages (one per line). */
+export async function* jsonMessages<T = ProgressMessage>(res: Readable): AsyncGenerator<T> {
+  for await (const line of jsonLines(res)) yield JSON.parse(line) as T;
 }
 
 export { readBody };

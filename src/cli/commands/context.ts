@@ -36,6 +36,15 @@ function fail(e: unknown): never {
   throw new StatusError(1, e instanceof Error ? e.message : String(e));
 }
 
+/** Validates a context name, failing the command with docker's message. */
+function checkName(name: string): void {
+  try {
+    validateName(name);
+  } catch (e) {
+    fail(e);
+  }
+}
+
 const endpointHelp = `Docker endpoint config:
 
 NAME                DESCRIPTION
@@ -96,11 +105,7 @@ export const contextCreate: Command = {
   flags: [...endpointFlags, { name: 'from', kind: 'string', usage: 'create context from a named context' }],
   async run(cli, flags, [name]) {
     const s = store(cli);
-    try {
-      validateName(name);
-    } catch (e) {
-      fail(e);
-    }
+    checkName(name);
     if (s.exists(name)) fail(`context "${name}" already exists`);
     const from = flags.string('from') || (flags.changed('docker') ? '' : cli.contextName);
     const source = from ? load(cli, from) : undefined;
@@ -123,11 +128,7 @@ export const contextUpdate: Command = {
   flags: endpointFlags,
   async run(cli, flags, [name]) {
     const s = store(cli);
-    try {
-      validateName(name);
-    } catch (e) {
-      fail(e);
-    }
+    checkName(name);
     const meta = load(cli, name);
     if (flags.changed('description')) meta.Metadata.Description = flags.string('description');
     if (flags.changed('docker')) {
@@ -300,11 +301,7 @@ export const contextImport: Command = {
   flags: [],
   async run(cli, _f, [name, file]) {
     const s = store(cli);
-    try {
-      validateName(name);
-    } catch (e) {
-      fail(e);
-    }
+    checkName(name);
     if (s.exists(name)) fail(`context "${name}" already exists`);
     const { importContext } = await import('./context-archive.js');
     const { meta, tls } = await importContext(file === '-' ? process.stdin : (await import('node:fs')).createReadStream(file));

@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiError } from '../../client/errors.js';
+import { jsonLines } from '../../client/engine.js';
 import type { Command } from '../command.js';
 import type { Cli } from '../context.js';
 import { StatusError } from '../context.js';
@@ -64,18 +65,9 @@ export const events: Command = {
       },
     });
     const format = flags.string('format');
-    let buf = '';
-    for await (const chunk of res) {
-      buf += (chunk as Buffer).toString('utf8');
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl).trim();
-        buf = buf.slice(nl + 1);
-        if (!line) continue;
-        const e = JSON.parse(line) as EventMessage;
-        if (format) cli.out(`${renderOne(format, fromJSON(parseJSONExact(line)))}\n`);
-        else cli.out(eventLine(e, /"timeNano":(\d+)/.exec(line)?.[1]));
-      }
+    for await (const line of jsonLines(res)) {
+      if (format) cli.out(`${renderOne(format, fromJSON(parseJSONExact(line)))}\n`);
+      else cli.out(eventLine(JSON.parse(line) as EventMessage, /"timeNano":(\d+)/.exec(line)?.[1]));
     }
   },
 };
