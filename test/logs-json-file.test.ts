@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { createLogger, validateLogConfig, type Logger } from '../src/daemon/containers/logs/index.js';
-import { EngineError } from '../src/daemon/errors.js';
+import { EngineError } from '../src/common/errors.js';
 
 const TIME = /"time":"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z)"/g;
 

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { demuxAll } from '../src/daemon/stdcopy.js';
+import { demuxAll } from '../src/common/stdcopy.js';
 import { createLogger, parseLogTimeParam, readLogs, readNotSupported, type ReadLogsOptions } from '../src/daemon/containers/logs/index.js';
-import { EngineError } from '../src/daemon/errors.js';
+import { EngineError } from '../src/common/errors.js';
 
 function tempLog(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'berth-logs-'));

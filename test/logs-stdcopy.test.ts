@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { Demuxer, StdcopyWriter, demuxAll, frame } from '../src/daemon/stdcopy.js';
+import { StdcopyDemuxer as Demuxer, StdcopyWriter, demuxAll, frame } from '../src/common/stdcopy.js';
 
 test('frame writes the 8-byte header: stream id, three zero bytes, big-endian length', () => {
   assert.deepEqual(frame(2, Buffer.from('hi')), Buffer.from([2, 0, 0, 0, 0, 0, 0, 2, 0x68, 0x69]));

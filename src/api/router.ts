@@ -3,8 +3,8 @@
 // JSON bodies with a size limit, Docker-style error bodies, and hijacked (upgraded) connections.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { EngineError, invalid, tooLarge } from '../daemon/errors.js';
-import { API_VERSION, MIN_API_VERSION } from '../daemon/api-version.js';
+import { EngineError, invalid, tooLarge } from '../common/errors.js';
+import { API_VERSION, MIN_API_VERSION } from '../common/api-version.js';
 
 const JSON_LIMIT = 16 * 1024 * 1024;
 

@@ -1,7 +1,7 @@
 // Connects local stdio to a container or exec stream: hijacked connection, stdcopy demux for
 // non-TTY output, raw terminal mode and SIGWINCH resizing for -t, half-close on stdin EOF.
 import type { Duplex } from 'node:stream';
-import { StdcopyDemuxer } from '../client/stdcopy.js';
+import { StdcopyDemuxer } from '../common/stdcopy.js';
 import { EscapeScanner, parseDetachKeys } from './detach-keys.js';
 import type { Engine } from '../client/engine.js';
 

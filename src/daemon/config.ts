@@ -1,6 +1,6 @@
 // berthd's settings: dockerd-style flags, merged over daemon.json (--config-file), over defaults.
 import { readFileSync } from 'node:fs';
-import { invalid } from './errors.js';
+import { invalid } from '../common/errors.js';
 
 export interface DaemonConfig {
   hosts: string[];

@@ -3,7 +3,7 @@
 // prune with Docker's semantics, reporting image events.
 import type { Writable } from 'node:stream';
 import type { Daemon } from './daemon.js';
-import { conflict, EngineError, invalid, notFound } from './errors.js';
+import { conflict, EngineError, invalid, notFound } from '../common/errors.js';
 import { ENGINE_VERSION } from './system.js';
 import { ImageStore, type StoredImage } from '../image/store.js';
 import { importRootfs, type ImportOptions } from '../image/import.js';
@@ -12,7 +12,7 @@ import { parseReference, parseRepoTag, referenceMatches, splitTagged, taggedName
 import { imageHistory, imageInspect, imageSummary } from '../image/views.js';
 import { loadArchive } from '../image/archive-load.js';
 import { saveArchive } from '../image/archive-save.js';
-import { matchLabels, parseTimestamp, type Filters } from './filters.js';
+import { matchLabels, parseTimestamp, type Filters } from '../common/filters.js';
 
 /** What the container service needs to know of an image. */
 export interface ResolvedImage {

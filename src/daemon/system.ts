@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { execFileSync } from 'node:child_process';
 import type { Daemon } from './daemon.js';
-import { API_VERSION, MIN_API_VERSION } from './api-version.js';
+import { API_VERSION, MIN_API_VERSION } from '../common/api-version.js';
 import { goArch } from '../image/platform.js';
 
 export const ENGINE_VERSION = '0.1.0';

@@ -5,7 +5,7 @@
 import { posix } from 'node:path';
 import tar from 'tar-stream';
 import { Containerd } from '../runtime/containerd-client.js';
-import { invalid } from '../daemon/errors.js';
+import { invalid } from '../common/errors.js';
 import { readBuffer, writeBlob, writeBuffer, type Descriptor } from './content-store.js';
 import { layerMediaType } from './types.js';
 import { sha256 } from './layers.js';

@@ -3,7 +3,7 @@
 // or gzip-compressed, and stores every image in it. Image IDs are kept: config blobs are stored
 // byte for byte.
 import { Containerd } from '../runtime/containerd-client.js';
-import { invalid } from '../daemon/errors.js';
+import { invalid } from '../common/errors.js';
 import { withLease, type Descriptor } from './content-store.js';
 import { decompressed } from './decompress.js';
 import { ArchiveEntries } from './archive-entries.js';

@@ -1,7 +1,7 @@
 // The `changes` of `docker import`/`docker commit`: Dockerfile instructions applied to an image's
 // container config. Written here (not a Dockerfile parser library) because only this subset, with
 // Docker's exact errors and JSON/shell forms, is accepted.
-import { invalid } from '../daemon/errors.js';
+import { invalid } from '../common/errors.js';
 
 const ACCEPTED = ['cmd', 'entrypoint', 'env', 'expose', 'label', 'onbuild', 'stopsignal', 'user', 'volume', 'workdir'];
 

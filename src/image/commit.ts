@@ -11,7 +11,7 @@ import type { Containerd } from '../runtime/containerd-client.js';
 import { readBlob, withLease, writeBlob, type Descriptor } from './content-store.js';
 import { unpackLayers } from './unpack.js';
 import { applyChanges } from './changes.js';
-import { goTimestamp } from './go-time.js';
+import { goTimestamp } from '../common/go-time.js';
 import { goArch } from './platform.js';
 import { MEDIA, SNAPSHOTTER, type ImageConfig } from './types.js';
 import type { ImageStore, StoredImage } from './store.js';

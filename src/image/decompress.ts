@@ -2,7 +2,7 @@
 // when needed, without buffering the body.
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { invalid } from '../daemon/errors.js';
+import { invalid } from '../common/errors.js';
 
 async function* withHead(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
   if (head.length) yield head;

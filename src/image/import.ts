@@ -3,13 +3,13 @@
 // tar parser that proves it is a tar archive.
 import tar from 'tar-stream';
 import { Containerd } from '../runtime/containerd-client.js';
-import { invalid } from '../daemon/errors.js';
+import { invalid } from '../common/errors.js';
 import { withLease, writeBlob, type Descriptor } from './content-store.js';
 import { decompressed } from './decompress.js';
 import { unpackLayers } from './unpack.js';
 import { applyChanges, emptyContainerConfig } from './changes.js';
 import { MEDIA, type ImageConfig } from './types.js';
-import { goTimestamp } from './go-time.js';
+import { goTimestamp } from '../common/go-time.js';
 import { goArch } from './platform.js';
 import type { ImageStore, StoredImage } from './store.js';
 

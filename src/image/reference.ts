@@ -1,7 +1,7 @@
 // Image references (name[:tag][@digest]) with Docker's grammar and error messages. Names are kept
 // in familiar form, as reference.FamiliarName makes them: the default domain (which clients such
 // as the docker CLI send) and `library/` are dropped, so `docker.io/library/x` is stored as `x`.
-import { invalid } from '../daemon/errors.js';
+import { invalid } from '../common/errors.js';
 
 const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*';
 const DOMAIN_PART = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';

@@ -4,7 +4,7 @@
 // DANGLING (never shown as a tag) until it is deleted or pruned. An in-memory index, rebuilt at
 // start from containerd, answers lookups; every change goes through here, one at a time.
 import { Containerd, GrpcStatus, isGrpcCode } from '../runtime/containerd-client.js';
-import { notFound } from '../daemon/errors.js';
+import { notFound } from '../common/errors.js';
 import { readJson, writeBuffer, type Descriptor } from './content-store.js';
 import { GC_SNAPSHOT_LABEL, MEDIA, manifestGcLabels, type ImageConfig, type Manifest } from './types.js';
 import { chainIds } from './layers.js';

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Containerd, GrpcStatus, isGrpcCode } from '../runtime/containerd-client.js';
-import { invalid } from '../daemon/errors.js';
+import { invalid } from '../common/errors.js';
 import { chainIds } from './layers.js';
 import { SNAPSHOTTER } from './types.js';
 import type { Descriptor } from './content-store.js';

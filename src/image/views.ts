@@ -2,7 +2,7 @@
 // from a stored image.
 import type { StoredImage } from './store.js';
 import type { HistoryEntry } from './types.js';
-import { goTimestamp } from './go-time.js';
+import { goTimestamp } from '../common/go-time.js';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 const unixSeconds = (iso?: string) => (iso ? Math.floor(Date.parse(iso) / 1000) : 0);

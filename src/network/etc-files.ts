@@ -2,7 +2,7 @@
 // Files are rewritten in place (truncate + write, same inode) because they are bind-mounted.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { invalid } from '../daemon/errors.js';
+import { invalid } from '../common/errors.js';
 
 const DEFAULT_HOSTS = [
   '127.0.0.1\tlocalhost',

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { internal, invalid } from '../daemon/errors.js';
+import { internal, invalid } from '../common/errors.js';
 import { writeJsonAtomic } from './default-bridge.js';
 import type { NetworkRequest, PublishedPort } from './types.js';
 

@@ -3,7 +3,7 @@
 // "ALL" (and --privileged) means every capability in THIS host's bounding set: runc cannot
 // grant a capability the engine itself lacks (this sandbox has no CAP_SYS_RESOURCE).
 import { readFileSync } from 'node:fs';
-import { invalid } from '../daemon/errors.js';
+import { invalid } from '../common/errors.js';
 
 // Indexed by capability number (linux/capability.h).
 const KNOWN = [

@@ -6,7 +6,7 @@
 // where the engine itself runs with a reduced bounding set.
 import { existsSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, posix } from 'node:path';
-import { invalid, notFound } from '../daemon/errors.js';
+import { invalid, notFound } from '../common/errors.js';
 import { containerCapabilities } from './capabilities.js';
 import { customSeccomp, defaultSeccomp, type OciSeccomp } from './seccomp-profile.js';
 

@@ -8,7 +8,7 @@ import { lstat, readFile, readlink } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import { getAttribute } from '@napi-rs/xattr';
-import { invalid } from '../daemon/errors.js';
+import { invalid } from '../common/errors.js';
 
 export interface ContainerUser { uid: number; gid: number; additionalGids: number[] }
 

@@ -4,7 +4,7 @@
 // OCI `linux.seccomp` section for this host: like Docker's setupSeccomp, rules are kept or dropped by
 // the host architecture, the kernel version and the container's bounding capabilities.
 import { arch as nodeArch, release } from 'node:os';
-import { invalid } from '../daemon/errors.js';
+import { invalid } from '../common/errors.js';
 
 interface SeccompArg { index: number; value: number; valueTwo?: number; op: string }
 interface Condition { arches?: string[]; caps?: string[]; minKernel?: string }

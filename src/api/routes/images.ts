@@ -2,8 +2,8 @@
 import type { ServerResponse } from 'node:http';
 import { compareVersions, type Router } from '../router.js';
 import type { Daemon } from '../../daemon/daemon.js';
-import { EngineError, invalid, notFound } from '../../daemon/errors.js';
-import { checkFilterNames, parseFilters } from '../../daemon/filters.js';
+import { EngineError, invalid, notFound } from '../../common/errors.js';
+import { checkFilterNames, parseFilters } from '../../common/filters.js';
 
 const truthy = (v: string | null) => v !== null && v !== '' && v !== '0' && v.toLowerCase() !== 'false';
 

@@ -1,8 +1,8 @@
 // /networks: the predefined bridge, host and none networks.
 import type { Router } from '../router.js';
 import type { Daemon } from '../../daemon/daemon.js';
-import { forbidden } from '../../daemon/errors.js';
-import { parseFilters } from '../../daemon/filters.js';
+import { forbidden } from '../../common/errors.js';
+import { parseFilters } from '../../common/filters.js';
 
 export function networkRoutes(r: Router, d: Daemon): void {
   r.get('/networks', (ctx) => ctx.send(200, d.networks.list(parseFilters(ctx.query.get('filters')))));

@@ -1,9 +1,9 @@
 // /_ping, /version, /info, /system/df and the /events stream.
 import type { Router } from '../router.js';
-import { API_VERSION } from '../../daemon/api-version.js';
+import { API_VERSION } from '../../common/api-version.js';
 import type { Daemon } from '../../daemon/daemon.js';
 import { systemInfo, versionInfo } from '../../daemon/system.js';
-import { parseFilters, checkFilterNames, parseTimestamp, type Filters } from '../../daemon/filters.js';
+import { parseFilters, checkFilterNames, parseTimestamp, type Filters } from '../../common/filters.js';
 import type { EngineEvent } from '../../daemon/events.js';
 
 const pingHeaders = { 'API-Version': API_VERSION, 'Ostype': 'linux', 'Docker-Experimental': 'false', 'Builder-Version': '1', 'Cache-Control': 'no-cache, no-store, must-revalidate', 'Pragma': 'no-cache' };

@@ -1,7 +1,7 @@
 // logs, exec and container inspect: reading a container's output, running commands in it,
 // and printing its raw state.
 import type { ContainerInspect } from '../../client/types.js';
-import { demuxTo } from '../../client/stdcopy.js';
+import { demuxTo } from '../../common/stdcopy.js';
 import type { Command } from '../command.js';
 import { inspectObjects, rawGetter } from '../inspect.js';
 import { monitorTtySize, pumpStreams } from '../streams.js';

@@ -11,7 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { PassThrough, type Readable } from 'node:stream';
 import tar from 'tar-stream';
-import { internal, invalid, notFound } from '../errors.js';
+import { internal, invalid, notFound } from '../../common/errors.js';
 import { hostPath, resolveScoped } from '../../runtime/scoped-path.js';
 import type { Mount } from '../../runtime/snapshot-layers.js';
 import type { Live } from './service.js';

@@ -1,6 +1,6 @@
 // Type checks of a create body where Go's JSON decoder would refuse it, with its message
 // ("json: cannot unmarshal string into Go struct field ContainerConfigWrapper.Env of type []string").
-import { invalid } from '../errors.js';
+import { invalid } from '../../common/errors.js';
 
 type Kind = 'string' | 'bool' | 'int' | 'strings' | 'strslice' | 'object' | 'array' | 'strmap';
 type Schema = Record<string, [Kind, string]>;

@@ -1,7 +1,7 @@
 // Validates a create request as Docker does (same messages) and merges the image's config
 // into the container's Config the way dockerd stores it.
 import type { ResolvedImage } from '../images.js';
-import { invalid } from '../errors.js';
+import { invalid } from '../../common/errors.js';
 
 const RESTART_POLICIES = ['', 'no', 'always', 'unless-stopped', 'on-failure'];
 const MIN_MEMORY = 6 * 1024 * 1024;

@@ -1,6 +1,6 @@
 // Detach keys for attach and exec: Docker's format ("ctrl-p,ctrl-q", single characters,
 // comma-separated) and a scanner that holds back a partial match until it is resolved.
-import { invalid } from '../errors.js';
+import { invalid } from '../../common/errors.js';
 
 const DEFAULT = Buffer.from([16, 17]);
 

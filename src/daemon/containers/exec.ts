@@ -2,7 +2,7 @@
 // derived from the container's). Kept in memory as dockerd does; listed in the container's ExecIDs.
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { conflict, notFound, EngineError } from '../errors.js';
+import { conflict, notFound, EngineError } from '../../common/errors.js';
 import { anyJson, type GrpcError } from '../../runtime/containerd-client.js';
 import { makeFifos, removeFifos, TaskStreams } from '../../runtime/task-io.js';
 import { layerDirs } from '../../runtime/snapshot-layers.js';

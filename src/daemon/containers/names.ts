@@ -1,7 +1,7 @@
 // Container names: Docker's rules for user-given names and its adjective_surname generator
 // (a subset of the words Docker uses).
 import { randomInt } from 'node:crypto';
-import { invalid } from '../errors.js';
+import { invalid } from '../../common/errors.js';
 
 const ADJECTIVES = [
   'admiring', 'adoring', 'affectionate', 'agitated', 'amazing', 'angry', 'awesome', 'beautiful', 'blissful',

@@ -7,7 +7,7 @@ import { rmSync, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
-import { conflict, invalid, notFound, notModified, EngineError } from '../errors.js';
+import { conflict, invalid, notFound, notModified, EngineError } from '../../common/errors.js';
 import { anyJson, GrpcStatus, isGrpcCode, type GrpcError } from '../../runtime/containerd-client.js';
 import { FifoPool } from '../../runtime/fifo-pool.js';
 import { removeFifos, type TaskStreams, type OutputSink } from '../../runtime/task-io.js';

@@ -1,6 +1,6 @@
 // Signal names and numbers as `docker kill -s` accepts them: TERM, SIGTERM, 15.
 import { constants } from 'node:os';
-import { invalid } from '../errors.js';
+import { invalid } from '../../common/errors.js';
 
 const BY_NAME = constants.signals as Record<string, number>;
 

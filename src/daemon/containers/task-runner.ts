@@ -3,7 +3,7 @@
 // releasing everything once the task exited. State and events stay with the service.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { conflict } from '../errors.js';
+import { conflict } from '../../common/errors.js';
 import { GrpcStatus, isGrpcCode, anyJson, OCI_SPEC_TYPE } from '../../runtime/containerd-client.js';
 import { makeFifos, removeFifos, TaskStreams } from '../../runtime/task-io.js';
 import { layerDirs } from '../../runtime/snapshot-layers.js';

@@ -2,7 +2,7 @@
 // PID belongs to the container's task (Tasks.ListPids), as dockerd does.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { internal, invalid } from '../errors.js';
+import { internal, invalid } from '../../common/errors.js';
 
 const run = promisify(execFile);
 

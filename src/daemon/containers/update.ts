@@ -1,7 +1,7 @@
 // POST /containers/{id}/update: checks an update as dockerd does (same messages) and merges it
 // into the HostConfig; the running task gets the new limits through the OCI LinuxResources.
 import { cpus } from 'node:os';
-import { conflict, invalid } from '../errors.js';
+import { conflict, invalid } from '../../common/errors.js';
 import { resources, type SpecHostConfig } from '../../runtime/oci-spec.js';
 import { validateHostConfig } from './create-config.js';
 

@@ -1,8 +1,8 @@
 // What GET /containers/{id}/json and GET /containers/json show: Docker's ContainerJSON and
 // ContainerSummary shapes, and the list filters.
 import type { Daemon } from '../daemon.js';
-import { invalid } from '../errors.js';
-import { checkFilterNames, matchLabels, parseTimestamp, type Filters } from '../filters.js';
+import { invalid } from '../../common/errors.js';
+import { checkFilterNames, matchLabels, parseTimestamp, type Filters } from '../../common/filters.js';
 import type { NetworkState } from '../../network/service.js';
 import { rootfsDirs } from '../../runtime/snapshot-layers.js';
 import { parseTime, type ContainerRecord } from './record.js';

@@ -1,6 +1,6 @@
 // The log driver registry: option validation at container create (Docker's 400 errors), driver
 // start at container start (Docker's "failed to initialize logging driver" 500 errors).
-import { EngineError, internal, invalid } from '../../errors.js';
+import { EngineError, internal, invalid } from '../../../common/errors.js';
 import { logAttrs } from './log-attrs.js';
 import { parseJsonFileOptions, ramInBytes } from './log-opts.js';
 import { JsonFileLogger } from './json-file.js';

@@ -3,7 +3,7 @@
 // is in flight goes out in the next single write), rotated by max-size/max-file.
 import { closeSync, fstatSync, ftruncate, openSync, write } from 'node:fs';
 import { promisify } from 'node:util';
-import { goJsonString, maxGoJsonLength, writeGoJsonString } from './go-json.js';
+import { goJsonString, maxGoJsonLength, writeGoJsonString } from '../../../common/go-json.js';
 import { LineSplitter, type LogMessage } from './line-splitter.js';
 import type { JsonFileOptions } from './log-opts.js';
 import { compressNewest, shiftRotated } from './rotate.js';

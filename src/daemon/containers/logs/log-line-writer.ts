@@ -2,7 +2,7 @@
 // filters, the optional RFC3339NanoFixed timestamp prefix, one stdcopy frame per line (raw
 // bytes for a TTY), and write backpressure.
 import type { Writable } from 'node:stream';
-import { frame } from '../../stdcopy.js';
+import { frame } from '../../../common/stdcopy.js';
 import { formatRfc3339NanoFixed, parseRfc3339, toNs } from './timestamp.js';
 import type { ReadLogsOptions } from './types.js';
 

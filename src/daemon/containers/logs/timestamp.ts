@@ -1,7 +1,7 @@
 // Nanosecond wall-clock timestamps for log lines (Node's clock has milliseconds: the monotonic
 // high-resolution clock supplies the rest) and the two RFC 3339 forms Docker prints: Go's
 // RFC3339Nano (trailing zeros trimmed, in the json-file) and the fixed 9-digit form (`logs -t`).
-import { internal } from '../../errors.js';
+import { internal } from '../../../common/errors.js';
 
 let baseEpochNs = BigInt(Date.now()) * 1_000_000n;
 let baseHr = process.hrtime.bigint();
