@@ -1,6 +1,7 @@
 // berthd's settings: dockerd-style flags, merged over daemon.json (--config-file), over defaults.
 import { readFileSync } from 'node:fs';
 import { invalid } from '../common/errors.js';
+import { validateDaemonLogConfig } from './containers/logs/index.js';
 
 export interface DaemonConfig {
   hosts: string[];
@@ -137,5 +138,6 @@ export function parseArgs(argv: string[]): ParsedArgs {
   Object.assign(cfg, set);
   if (cfg.hosts.length === 0) cfg.hosts = ['unix:///var/run/berth.sock'];
   if (!cfg.pidfile) cfg.pidfile = cfg.execRoot === '/run/berth' ? '/run/berth.pid' : `${cfg.execRoot}/berthd.pid`;
+  validateDaemonLogConfig(cfg.logDriver, cfg.logOpts);
   return { config: cfg };
 }

@@ -22,6 +22,8 @@ export interface SpecHostConfig {
   Devices?: { PathOnHost: string; PathInContainer?: string; CgroupPermissions?: string }[] | null;
   MaskedPaths?: string[] | null; ReadonlyPaths?: string[] | null; IpcMode?: string; PidMode?: string;
   UTSMode?: string; CgroupnsMode?: string; Binds?: string[] | null;
+  /** [height, width] of a Tty container's terminal at start. */
+  ConsoleSize?: number[] | null;
 }
 
 export interface SpecInput {
@@ -49,7 +51,7 @@ interface LinuxDevice { path: string; type: string; major: number; minor: number
 export interface OciSpec {
   ociVersion: string;
   process: {
-    terminal?: boolean; user: { uid: number; gid: number; additionalGids: number[] }; args: string[];
+    terminal?: boolean; consoleSize?: { height: number; width: number }; user: { uid: number; gid: number; additionalGids: number[] }; args: string[];
     env: string[]; cwd: string; capabilities: { bounding: string[]; effective?: string[]; permitted?: string[] };
     rlimits?: { type: string; hard: number; soft: number }[]; noNewPrivileges?: boolean; apparmorProfile?: string;
     oomScoreAdj: number;
@@ -370,7 +372,11 @@ export function buildSpec(input: SpecInput): OciSpec {
     capabilities: input.user.uid === 0 ? { bounding: caps, effective: caps, permitted: caps } : { bounding: caps },
     oomScoreAdj: hc.OomScoreAdj ?? 0,
   };
-  if (input.tty) process.terminal = true;
+  if (input.tty) {
+    process.terminal = true;
+    const [height, width] = hc.ConsoleSize ?? [];
+    if (height && width) process.consoleSize = { height, width };
+  }
   if (hc.Ulimits?.length) process.rlimits = rlimits(hc.Ulimits);
   if (sec.noNewPrivileges) process.noNewPrivileges = true;
   // Only a profile the user names: berth loads no default AppArmor profile into the kernel.

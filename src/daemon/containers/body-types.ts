@@ -1,6 +1,8 @@
 // Type checks of a create body where Go's JSON decoder would refuse it, with its message
-// ("json: cannot unmarshal string into Go struct field ContainerConfigWrapper.Env of type []string").
+// ("json: cannot unmarshal string into Go struct field ContainerConfigWrapper.Env of type []string"),
+// then the refusal of what berth does not implement (field-support.ts).
 import { invalid } from '../../common/errors.js';
+import { checkCreateFields } from './field-support.js';
 
 type Kind = 'string' | 'bool' | 'int' | 'strings' | 'strslice' | 'object' | 'array' | 'strmap';
 type Schema = Record<string, [Kind, string]>;
@@ -62,7 +64,7 @@ function check(obj: Record<string, unknown>, schema: Schema, struct: string): vo
   }
 }
 
-export function checkCreateBody(body: unknown): void {
+export function checkCreateBody(body: unknown, platform?: string): void {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw invalid(`json: cannot unmarshal ${jsonType(body)} into Go value of type container.ContainerConfigWrapper`);
   }
@@ -85,4 +87,5 @@ export function checkCreateBody(body: unknown): void {
       }
     }
   }
+  checkCreateFields(b, platform);
 }

@@ -31,6 +31,8 @@ export interface ExecRecord {
   WorkingDir: string;
   Privileged: boolean;
   Cmd: string[];
+  /** [height, width] of a Tty exec's terminal at start. */
+  ConsoleSize: number[] | null;
   started: boolean;
   streams?: TaskStreams;
   /** Emits 'running' once started and 'exit' once the exit code is recorded. */
@@ -57,7 +59,8 @@ export class ExecService {
       ID: randomBytes(32).toString('hex'), ContainerID: l.rec.ID, Running: false, ExitCode: null, Pid: 0,
       OpenStdin: !!body.AttachStdin, OpenStdout: !!body.AttachStdout, OpenStderr: !!body.AttachStderr, CanRemove: false,
       DetachKeys: body.DetachKeys ?? '', Tty: !!body.Tty, Env: body.Env ?? [], User: body.User ?? '',
-      WorkingDir: body.WorkingDir ?? '', Privileged: !!body.Privileged, Cmd: cmd, started: false, bus: new EventEmitter(),
+      WorkingDir: body.WorkingDir ?? '', Privileged: !!body.Privileged, Cmd: cmd,
+      ConsoleSize: Array.isArray(body.ConsoleSize) ? body.ConsoleSize : null, started: false, bus: new EventEmitter(),
     };
     this.execs.set(e.ID, e);
     l.rec.ExecIDs = [...(l.rec.ExecIDs ?? []), e.ID];
@@ -111,7 +114,9 @@ export class ExecService {
         // As Docker: a privileged exec gets every capability (of this host's bounding set).
         ...(e.Privileged ? { capabilities: { bounding: hostCapabilities(), effective: hostCapabilities(), permitted: hostCapabilities() } } : {}),
       };
-      delete proc.consoleSize;
+      const [height, width] = e.ConsoleSize ?? [];
+      if (e.Tty && height && width) proc.consoleSize = { height, width };
+      else delete proc.consoleSize;
       const paths = await makeFifos(this.containers.fifos, fifoDir, { stdin: e.OpenStdin, tty: e.Tty });
       streams = new TaskStreams(paths);
       e.streams = streams;

@@ -19,6 +19,7 @@ import { initialState, RecordStore, rfc3339Nano, ZERO_TIME, type ContainerRecord
 import { commandOf, mergeImageConfig, validateHostConfig, withHostDefaults } from './create-config.js';
 import { parseSignal } from './signals.js';
 import { checkCreateBody } from './body-types.js';
+import { createWarnings } from './field-support.js';
 import { taskResources, updatedHostConfig, LINUX_RESOURCES_TYPE } from './update.js';
 import { stateWord } from './status.js';
 import { ExecService } from './exec.js';
@@ -179,7 +180,7 @@ export class ContainerService {
   async create(req: CreateRequest): Promise<{ Id: string; Warnings: string[] }> {
     if (!this.accepting) throw new EngineError(503, 'daemon is shutting down');
     const body = req.body;
-    checkCreateBody(body);
+    checkCreateBody(body, req.platform);
     if (Object.keys(body).length === 0) throw invalid('Config cannot be empty in order to create a container');
     const { HostConfig: rawHost, NetworkingConfig, ...rawConfig } = body;
     let name = req.name ? normalizeName(req.name) : '';
@@ -231,7 +232,7 @@ export class ContainerService {
     }
     const l = this.register(rec);
     this.emit(l, 'create');
-    return { Id: id, Warnings: [] };
+    return { Id: id, Warnings: createWarnings(config) };
   }
 
   private checkNameFree(name: string): void {

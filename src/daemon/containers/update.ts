@@ -4,14 +4,16 @@ import { cpus } from 'node:os';
 import { conflict, invalid } from '../../common/errors.js';
 import { resources, type SpecHostConfig } from '../../runtime/oci-spec.js';
 import { validateHostConfig } from './create-config.js';
+import { checkUpdateFields } from './field-support.js';
 
 export const LINUX_RESOURCES_TYPE = 'types.containerd.io/opencontainers/runtime-spec/1/LinuxResources';
 
 // Fields an update may change; a zero (or absent) value leaves the current one, as in dockerd.
-const FIELDS = ['BlkioWeight', 'CpuShares', 'CpuPeriod', 'CpuQuota', 'CpusetCpus', 'CpusetMems', 'MemoryReservation', 'PidsLimit'];
+const FIELDS = ['CpuShares', 'CpuPeriod', 'CpuQuota', 'CpusetCpus', 'CpusetMems', 'MemoryReservation', 'PidsLimit'];
 
 /** The HostConfig after the update; throws dockerd's errors. `id` is for the "Cannot update" prefix. */
 export function updatedHostConfig(id: string, current: Record<string, any>, body: Record<string, any>): Record<string, any> {
+  checkUpdateFields(body);
   const hc = structuredClone(current);
   const cannot = (msg: string) => conflict(`Cannot update container ${id}: ${msg}`);
   const nano = Number(body.NanoCpus ?? 0);

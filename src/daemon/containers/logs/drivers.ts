@@ -1,6 +1,9 @@
-// The log driver registry: option validation at container create (Docker's 400 errors), driver
-// start at container start (Docker's "failed to initialize logging driver" 500 errors).
+// The log driver registry: option validation at container create (Docker's 400 errors) and at
+// daemon start for the defaults (berthd refuses to start, as dockerd), driver start at container
+// start (Docker's "failed to initialize logging driver" 500 errors). Log delivery is always
+// blocking: mode=non-blocking (and so max-buffer-size) is refused, not accepted and ignored.
 import { EngineError, internal, invalid } from '../../../common/errors.js';
+import { unsupported } from '../field-support.js';
 import { logAttrs } from './log-attrs.js';
 import { parseJsonFileOptions, ramInBytes } from './log-opts.js';
 import { JsonFileLogger } from './json-file.js';
@@ -13,6 +16,7 @@ const OTHER_DOCKER_DRIVERS = new Set([
 const JSON_FILE_OPTS = new Set(['max-file', 'max-size', 'compress', 'labels', 'labels-regex', 'env', 'env-regex', 'tag']);
 // Options every driver accepts (handled by the daemon's log copier, not the driver).
 const COMMON_OPTS = new Set(['mode', 'max-buffer-size']);
+const NON_BLOCKING = 'non-blocking';
 
 const NONE_LOGGER: Logger = {
   readable: false,
@@ -27,9 +31,9 @@ export const readNotSupported = () => new EngineError(501, 'configured logging d
 export function validateLogConfig(driver: string, opts: Record<string, string>): void {
   if (driver === 'none') return;
   const mode = opts.mode ?? '';
-  if (!['', 'blocking', 'non-blocking'].includes(mode)) throw invalid(`logger: logging mode not supported: ${mode}`);
+  if (!['', 'blocking', NON_BLOCKING].includes(mode)) throw invalid(`logger: logging mode not supported: ${mode}`);
   if (opts['max-buffer-size'] !== undefined) {
-    if (mode !== 'non-blocking') {
+    if (mode !== NON_BLOCKING) {
       throw invalid("logger: max-buffer-size option is only supported with 'mode=non-blocking'");
     }
     try {
@@ -38,6 +42,7 @@ export function validateLogConfig(driver: string, opts: Record<string, string>):
       throw invalid(`error parsing option max-buffer-size: ${(e as Error).message}`);
     }
   }
+  if (mode === NON_BLOCKING) throw unsupported('log-opt mode=non-blocking');
   if (driver !== '' && driver !== 'json-file') {
     if (OTHER_DOCKER_DRIVERS.has(driver)) throw invalid(`logger: no log driver named '${driver}' is registered`);
     throw invalid(`error looking up logging plugin ${driver}: plugin "${driver}" not found`);
@@ -46,6 +51,15 @@ export function validateLogConfig(driver: string, opts: Record<string, string>):
     if (!COMMON_OPTS.has(key) && !JSON_FILE_OPTS.has(key)) {
       throw invalid(`unknown log opt '${key}' for json-file log driver`);
     }
+  }
+}
+
+/** Checks the daemon's default log driver and options; berthd does not start with bad ones. */
+export function validateDaemonLogConfig(driver: string, opts: Record<string, string>): void {
+  try {
+    validateLogConfig(driver, opts);
+  } catch (e) {
+    throw new Error(`failed to start daemon: failed to set log opts: ${(e as Error).message}`);
   }
 }
 
