@@ -32,13 +32,16 @@ export type FieldTable = Readonly<Record<string, Support>>;
 /** The 400 for a field or option berth does not implement yet. */
 export const unsupported = (what: string): EngineError => invalid(`berth does not support ${what} yet`);
 
-/** A value clients send when the option is not used. */
+/** A value clients send when the option is not used; a map with a key (a volume path) is not one. */
 export function isZero(v: unknown): boolean {
   if (v === undefined || v === null || v === '' || v === 0 || v === false) return true;
   if (Array.isArray(v)) return v.every(isZero);
-  if (typeof v === 'object') return Object.values(v as object).every(isZero);
+  if (typeof v === 'object') return Object.keys(v as object).length === 0;
   return false;
 }
+
+/** A struct whose every field is zero. */
+const allZero = (v: Record<string, unknown>): boolean => Object.values(v).every(isZero);
 
 const honoured = (note: string): Support => ({ status: 'honoured', note });
 const stored = (note: string): Support => ({ status: 'stored', note });
@@ -54,7 +57,7 @@ const only = (path: string, ok: (v: any) => boolean): Check => (v) => {
 function healthcheck(hc: Record<string, any>): void {
   const test: unknown[] = Array.isArray(hc.Test) ? hc.Test : [];
   if (test[0] === 'NONE') return;
-  if (!isZero(hc)) throw unsupported('Config.Healthcheck');
+  if (!allZero(hc)) throw unsupported('Config.Healthcheck');
 }
 
 const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
