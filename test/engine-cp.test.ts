@@ -137,7 +137,7 @@ test('an upload cut off in the middle of a file leaves no descriptor open', asyn
     const req = http.request({ socketPath: e.socketPath, method: 'PUT', path: `/containers/${name}/archive?path=/tmp`, headers: { 'Content-Type': 'application/x-tar' } });
     req.on('error', () => undefined);
     req.write(partial);
-    await waitFor(async () => openFilesOf(marker).length > 0 || e.kind !== 'berthd', 5000, 'the upload to start');
+    await waitFor(async () => openFilesOf(marker).length > 0 || e.kind !== 'berthd', 60_000, 'the upload to start');
     req.destroy();
   }
   await waitFor(async () => openFilesOf(marker).length === 0, 3000, 'descriptors of cut-off uploads to be closed').catch(() => undefined);
