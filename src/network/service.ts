@@ -17,6 +17,7 @@ import { removeBridgeRules, removeIdleHostportChains } from './iptables.js';
 import { PortRegistry, wantedPorts } from './ports.js';
 import { networkResource, networkSettings, PREDEFINED, type Endpoint, type PredefinedName } from './resources.js';
 import type { NetworkRequest, NetworkResource, NetworkSettings, NetworkState, PreparedNetwork, PublishedPort } from './types.js';
+import { compileUserRegexp } from '../common/regexp.js';
 
 export type { NetworkRequest, NetworkSettings, NetworkState, PreparedNetwork } from './types.js';
 
@@ -64,7 +65,7 @@ export class NetworkService {
     checkFilterNames(filters, ['name', 'id', 'driver', 'type', 'label', 'scope', 'dangling']);
     for (const t of filters.get('type') ?? []) if (t !== 'builtin' && t !== 'custom') throw invalid(`invalid filter: 'type'='${t}'`);
     const match = (wanted: string[] | undefined, value: string) => !wanted || wanted.some((w) => {
-      try { return new RegExp(w).test(value); } catch { return value.includes(w); }
+      try { return compileUserRegexp(w).test(value); } catch { return value.includes(w); }
     });
     return PREDEFINED.map((n) => networkResource(n, this.nets)).filter((n) =>
       match(filters.get('name'), n.Name)

@@ -9,6 +9,7 @@ import { parseTime, type ContainerRecord } from './record.js';
 import { sizes } from './fs-views.js';
 import { stateWord, statusText } from './status.js';
 import type { ContainerService, Live } from './service.js';
+import { compileUserRegexp } from '../../common/regexp.js';
 
 function graphDriver(mounts: { type: string; source: string; options: string[] }[] | undefined): Record<string, unknown> {
   if (!mounts?.length) return { Data: null, Name: 'overlayfs' };
@@ -110,7 +111,7 @@ export async function select(svc: ContainerService, q: { all: boolean; limit: nu
     try { return svc.d.images.lineage(a); } catch { return ['']; }
   });
   const names = f.get('name')?.map((v) => {
-    try { return new RegExp(v); } catch { throw invalid(`invalid filter 'name=${v}'`); }
+    try { return compileUserRegexp(v); } catch { throw invalid(`invalid filter 'name=${v}'`); }
   });
   list = list.filter((l) => {
     const r = l.rec;

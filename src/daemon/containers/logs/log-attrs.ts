@@ -2,6 +2,7 @@
 // (moby's Info.ExtraAttributes and loggerutils.ParseLogTag).
 import { Template } from '../../../cli/template/exec.js';
 import type { LogInfo } from './types.js';
+import { compileUserRegexp } from '../../../common/regexp.js';
 
 const DEFAULT_TAG = '{{.ID}}';
 
@@ -10,7 +11,7 @@ function pick(source: Record<string, string>, keys: string | undefined, pattern:
     if (key in source) into[key] = source[key];
   }
   if (pattern !== undefined) {
-    const re = new RegExp(pattern);
+    const re = compileUserRegexp(pattern);
     for (const [key, value] of Object.entries(source)) if (re.test(key)) into[key] = value;
   }
 }
