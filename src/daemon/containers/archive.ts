@@ -4,8 +4,7 @@
 // and symlinks (absolute ones too) never lead out of it; entries that would escape are refused.
 import { spawn, execFile } from 'node:child_process';
 import { constants, createWriteStream, type Stats } from 'node:fs';
-import { chmod, lchown, link, lstat, mkdir, mkdtemp, open, rm, rmdir, symlink, unlink, utimes, lutimes } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, lchown, link, lstat, mkdir, open, rm, symlink, unlink, utimes, lutimes } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
@@ -15,6 +14,7 @@ import { internal, invalid, notFound } from '../../common/errors.js';
 import { hostPath, resolveScoped } from '../../runtime/scoped-path.js';
 import type { Mount } from '../../runtime/snapshot-layers.js';
 import type { Live } from './service.js';
+import { mountPrivately } from './private-mount.js';
 
 const run = promisify(execFile);
 
@@ -24,24 +24,12 @@ export interface PathStat { name: string; size: number; mode: number; mtime: str
 /** A container's root directory on the host, with what undoes the temporary mount (if any). */
 export interface Rootfs { dir: string; release(): Promise<void> }
 
-export async function openRootfs(l: Live, mounts: () => Promise<Mount[]>, writable: boolean): Promise<Rootfs> {
+/** `scratch`: the root-only directory of the exec-root where a stopped container's root is mounted. */
+export async function openRootfs(l: Live, mounts: () => Promise<Mount[]>, writable: boolean, scratch: string): Promise<Rootfs> {
   if (l.rec.State.Running && l.rec.State.Pid) return { dir: `/proc/${l.rec.State.Pid}/root`, release: async () => undefined };
   const m = (await mounts())[0];
-  const dir = await mkdtemp(join(tmpdir(), 'berth-cp-'));
-  try {
-    const opts = m.options.filter((o) => o !== 'ro' && o !== 'rw');
-    await run('mount', ['-t', m.type, m.source, dir, '-o', [writable ? 'rw' : 'ro', ...opts].join(',')]);
-  } catch (err) {
-    await rmdir(dir).catch(() => undefined);
-    throw err;
-  }
-  return {
-    dir,
-    release: async () => {
-      await run('umount', [dir]).catch(() => run('umount', ['-l', dir]));
-      await rmdir(dir).catch(() => undefined);
-    },
-  };
+  const opts = m.options.filter((o) => o !== 'ro' && o !== 'rw');
+  return mountPrivately(scratch, m.type, m.source, [writable ? 'rw' : 'ro', ...opts]);
 }
 
 // Go's os.FileMode bits, as the CLI decodes the stat header.

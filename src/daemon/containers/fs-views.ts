@@ -1,16 +1,13 @@
 // Views of a container's filesystem from the overlay directories, without mounting:
 // `changes` (the upper dir against the image layers) and disk usage; plus `export`, which
 // mounts the layers read-only in a temporary directory and streams a tar of it.
-import { lstat, readdir, mkdtemp, rm } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
-import { execFile, spawn } from 'node:child_process';
-import { promisify } from 'node:util';
+import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { rootfsDirs, type Mount } from '../../runtime/snapshot-layers.js';
 import { INIT_PATHS } from './init-stubs.js';
-
-const run = promisify(execFile);
+import { mountPrivately } from './private-mount.js';
 
 export interface Change { Path: string; Kind: 0 | 1 | 2 }
 
@@ -82,19 +79,20 @@ export async function sizes(mounts: Mount[]): Promise<{ SizeRw: number; SizeRoot
   return { SizeRw: rw, SizeRootFs: all };
 }
 
-/** A tar stream of the container's filesystem; the temporary mount goes away when it ends. */
-export async function exportRootfs(mounts: Mount[]): Promise<Readable> {
+/**
+ * A tar stream of the container's filesystem, its layers mounted read-only under `scratch` (a
+ * root-only directory); the mount goes away when the stream ends.
+ */
+export async function exportRootfs(mounts: Mount[], scratch: string): Promise<Readable> {
   const { upper, lowers } = rootfsDirs(mounts);
-  const dir = await mkdtemp(join(tmpdir(), 'berth-export-'));
   const layers = [upper, ...lowers].filter(Boolean);
-  if (layers.length > 1) await run('mount', ['-t', 'overlay', 'overlay', '-o', `ro,lowerdir=${layers.join(':')}`, dir]);
-  else await run('mount', ['--bind', '-o', 'ro', layers[0], dir]);
+  const root = layers.length > 1
+    ? await mountPrivately(scratch, 'overlay', 'overlay', ['ro', `lowerdir=${layers.join(':')}`])
+    : await mountPrivately(scratch, 'none', layers[0], ['bind', 'ro']);
   // Top-level names fed on stdin, so entries read "bin/sh" as in Docker's export (not "./bin/sh").
-  const names = (await readdir(dir)).sort();
-  const tar = spawn('tar', ['--numeric-owner', '--xattrs', '-C', dir, '--null', '-T', '-', '-cf', '-'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const names = (await readdir(root.dir)).sort();
+  const tar = spawn('tar', ['--numeric-owner', '--xattrs', '-C', root.dir, '--null', '-T', '-', '-cf', '-'], { stdio: ['pipe', 'pipe', 'ignore'] });
   tar.stdin.end(names.map((n) => `${n}\0`).join(''));
-  tar.once('close', () => {
-    void run('umount', [dir]).catch(() => run('umount', ['-l', dir])).finally(() => rm(dir, { recursive: true, force: true }));
-  });
+  tar.once('close', () => void root.release());
   return tar.stdout;
 }

@@ -613,7 +613,7 @@ export class ContainerService {
 
   async export(ref: string): Promise<Readable> {
     const l = this.get(ref);
-    const stream = await exportRootfs(await this.mounts(l.rec.ID));
+    const stream = await exportRootfs(await this.mounts(l.rec.ID), this.d.runPath('mnt'));
     this.emit(l, 'export');
     return stream;
   }
@@ -654,7 +654,7 @@ export class ContainerService {
     });
     const thaw = await l.copyFreeze.hold(l.rec.State.Running);
     try {
-      const root = await openRootfs(l, () => this.idleMounts(l), writable);
+      const root = await openRootfs(l, () => this.idleMounts(l), writable, this.d.runPath('mnt'));
       return { dir: root.dir, release: () => root.release().finally(thaw) };
     } catch (err) {
       await thaw();
