@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { DOCKER, sleep, startEngine, type Engine } from './harness.js';
+import { DOCKER, rawRequest, sleep, startEngine, type Engine } from './harness.js';
 
 let e: Engine;
 before(async () => {
@@ -100,4 +100,24 @@ test('events without --until streams live events', async () => {
   } finally {
     child.kill();
   }
+});
+
+test('timeNano is exact and strictly increasing, and time is its second', async () => {
+  const since = now();
+  const name = e.name('evns');
+  assert.equal((await e.docker(['run', '--name', name, 'busybox', 'true'])).code, 0);
+  const r = await rawRequest(e.socketPath, 'GET', `/events?since=${since}&until=${now()}&filters=${encodeURIComponent(JSON.stringify({ container: [name] }))}`);
+  const lines = r.body.trim().split('\n');
+  assert.ok(lines.length >= 4, r.body);
+  let previous = 0n;
+  let nonMillisecond = 0;
+  for (const line of lines) {
+    // Read from the raw text: a JS number cannot hold nanoseconds since the epoch exactly.
+    const ns = BigInt(/"timeNano":(\d+)/.exec(line)![1]);
+    assert.equal(BigInt(JSON.parse(line).time), ns / 1_000_000_000n, line);
+    assert.ok(ns > previous, `${ns} after ${previous}`);
+    if (ns % 1_000_000n !== 0n && ns % 256n !== 0n) nonMillisecond++;
+    previous = ns;
+  }
+  assert.ok(nonMillisecond > 0, 'timestamps carry nanoseconds, not a float rounded to 256 ns');
 });

@@ -1,6 +1,7 @@
 // The daemon's event bus behind GET /events: every service reports actions here; the API
 // replays the retained history for `since`/`until` and streams new ones, filtered.
 import { EventEmitter } from 'node:events';
+import { nowNs } from '../common/clock.js';
 
 export interface EngineEvent {
   Type: 'container' | 'image' | 'network' | 'volume' | 'daemon' | 'plugin' | 'builder';
@@ -8,7 +9,8 @@ export interface EngineEvent {
   Actor: { ID: string; Attributes: Record<string, string> };
   scope: 'local';
   time: number;
-  timeNano: number;
+  /** Exact nanoseconds; serialise with eventJson (a JSON number, not a string). */
+  timeNano: bigint;
   // Legacy fields docker still sends for containers and images.
   status?: string;
   id?: string;
@@ -24,10 +26,10 @@ export class EventService {
   constructor() { this.bus.setMaxListeners(0); }
 
   emit(type: EngineEvent['Type'], action: string, id: string, attributes: Record<string, string> = {}): void {
-    const nowNs = BigInt(Date.now()) * 1_000_000n + process.hrtime.bigint() % 1_000_000n;
+    const ns = nowNs();
     const ev: EngineEvent = {
       Type: type, Action: action, Actor: { ID: id, Attributes: attributes }, scope: 'local',
-      time: Number(nowNs / 1_000_000_000n), timeNano: Number(nowNs),
+      time: Number(ns / 1_000_000_000n), timeNano: ns,
     };
     if (type === 'container' || type === 'image') {
       ev.status = action; ev.id = id;
@@ -45,4 +47,10 @@ export class EventService {
     this.bus.on('event', fn);
     return () => this.bus.off('event', fn);
   }
+}
+
+/** The event as the Engine API sends it, with timeNano as an exact JSON number. */
+export function eventJson(ev: EngineEvent): string {
+  const { timeNano, ...rest } = ev;
+  return `${JSON.stringify(rest).slice(0, -1)},"timeNano":${timeNano}}`;
 }

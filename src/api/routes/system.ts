@@ -4,7 +4,7 @@ import { API_VERSION } from '../../common/api-version.js';
 import type { Daemon } from '../../daemon/daemon.js';
 import { systemInfo, versionInfo } from '../../daemon/system.js';
 import { parseFilters, checkFilterNames, parseTimestamp, type Filters } from '../../common/filters.js';
-import type { EngineEvent } from '../../daemon/events.js';
+import { eventJson, type EngineEvent } from '../../daemon/events.js';
 
 const pingHeaders = { 'API-Version': API_VERSION, 'Ostype': 'linux', 'Docker-Experimental': 'false', 'Builder-Version': '1', 'Cache-Control': 'no-cache, no-store, must-revalidate', 'Pragma': 'no-cache' };
 
@@ -50,10 +50,10 @@ export function systemRoutes(r: Router, d: Daemon): void {
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.flushHeaders();
     const inWindow = (ev: EngineEvent) => {
-      const ms = ev.timeNano / 1e6;
+      const ms = Number(ev.timeNano / 1_000_000n);
       return (since === undefined || ms >= since) && (until === undefined || ms <= until);
     };
-    const write = (ev: EngineEvent) => { if (inWindow(ev) && eventMatches(ev, f)) res.write(JSON.stringify(ev) + '\n'); };
+    const write = (ev: EngineEvent) => { if (inWindow(ev) && eventMatches(ev, f)) res.write(eventJson(ev) + '\n'); };
     if (since !== undefined) for (const ev of d.events.past()) write(ev);
     if (until !== undefined && until <= now) { res.end(); return; }
     const unsubscribe = d.events.subscribe(write);

@@ -3,6 +3,7 @@
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
+import { nowNs, rfc3339NanoOf } from '../../common/clock.js';
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';
 
@@ -59,10 +60,9 @@ export function initialState(): ContainerState {
 }
 
 /** RFC 3339 with nanoseconds, as Go prints time.Time in JSON. */
-export function rfc3339Nano(ms: number = Date.now(), extraNs = Number(process.hrtime.bigint() % 1_000_000n)): string {
-  const iso = new Date(ms).toISOString();
-  const frac = `${iso.slice(20, 23)}${String(extraNs).padStart(6, '0')}`.replace(/0+$/, '');
-  return `${iso.slice(0, 19)}${frac ? `.${frac}` : ''}Z`;
+/** Now (from the daemon's one clock), or a given time in ms plus extra nanoseconds, as RFC 3339. */
+export function rfc3339Nano(ms?: number, extraNs = 0): string {
+  return rfc3339NanoOf(ms === undefined ? nowNs() : BigInt(ms) * 1_000_000n + BigInt(extraNs));
 }
 
 /** Parses an RFC 3339 timestamp to milliseconds (fractions beyond ms dropped). */
