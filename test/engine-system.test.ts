@@ -1,6 +1,7 @@
 // System endpoints: _ping, version, info, and API version negotiation.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as http from 'node:http';
 import { rawRequest, startEngine, waitFor, type Engine } from './harness.js';
 
 let e: Engine;
@@ -66,4 +67,23 @@ test('an unknown endpoint is a 404, an unsupported API version a 400', async () 
   const tooNew = await rawRequest(e.socketPath, 'GET', '/v9.99/version');
   assert.equal(tooNew.status, 400);
   assert.match(tooNew.body, /client version 9\.99 is too new/);
+});
+
+test('info reports the truth: live restore, open files, event listeners, the index address', async () => {
+  const info = async () => JSON.parse((await rawRequest(e.socketPath, 'GET', '/info')).body);
+  const first = await info();
+  assert.ok(first.NFd > 3, `NFd ${first.NFd}`);
+  assert.ok(first.NGoroutines > 0, `NGoroutines ${first.NGoroutines}`);
+  assert.match(first.IndexServerAddress, /^https:\/\/[^/]+\/v1\/$/);
+  assert.equal(first.NEventsListener, 0);
+  const r = await e.docker(['info', '--format', '{{.LiveRestoreEnabled}}']);
+  assert.equal(r.stdout.trim(), e.kind === 'berthd' ? 'true' : 'false', 'berthd always keeps containers across its restarts');
+  const listener = http.get({ socketPath: e.socketPath, path: '/events' });
+  listener.on('error', () => undefined);
+  try {
+    await waitFor(async () => (await info()).NEventsListener === 1, 60_000, 'the events listener to count');
+  } finally {
+    listener.destroy();
+  }
+  await waitFor(async () => (await info()).NEventsListener === 0, 60_000, 'the listener to go');
 });

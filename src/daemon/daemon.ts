@@ -9,6 +9,7 @@ import { EventService } from './events.js';
 import { ImageService } from './images.js';
 import { ContainerService } from './containers/service.js';
 import { NetworkService } from '../network/service.js';
+import { loadHostFacts, type HostFacts } from './system.js';
 
 /** containerd namespace that holds berth's images, containers and tasks. */
 export const NAMESPACE = 'berth';
@@ -20,6 +21,7 @@ export class Daemon {
   images!: ImageService;
   containers!: ContainerService;
   networks!: NetworkService;
+  host!: HostFacts;
 
   constructor(readonly config: DaemonConfig) {}
 
@@ -29,6 +31,7 @@ export class Daemon {
   async start(): Promise<void> {
     mkdirSync(this.config.dataRoot, { recursive: true, mode: 0o711 });
     mkdirSync(this.config.execRoot, { recursive: true, mode: 0o700 });
+    const facts = loadHostFacts(this.path('engine-id'));
     let address = this.config.containerd;
     if (!address) {
       const paths = containerdPaths(this.config.dataRoot, this.config.execRoot);
@@ -39,6 +42,7 @@ export class Daemon {
     this.images = new ImageService(this);
     this.networks = new NetworkService(this);
     this.containers = new ContainerService(this);
+    this.host = await facts;
     await this.images.init();
     await this.networks.init();
     await this.containers.init();

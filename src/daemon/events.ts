@@ -43,6 +43,9 @@ export class EventService {
   /** Events already recorded, oldest first. */
   past(): readonly EngineEvent[] { return this.history; }
 
+  /** How many clients follow the stream now. */
+  listeners(): number { return this.bus.listenerCount('event'); }
+
   subscribe(fn: (ev: EngineEvent) => void): () => void {
     this.bus.on('event', fn);
     return () => this.bus.off('event', fn);

@@ -13,6 +13,8 @@ const ANY_CASE = new RegExp(`^((?:${DOMAIN}/)?${COMPONENT.replace(/a-z/g, 'a-zA-
 const TAG_ONLY = new RegExp(`^${TAG}$`);
 const NAME_MAX = 255;
 const DEFAULT_DOMAINS = ['docker.io', 'index.docker.io'];
+/** The default registry's legacy index address, as dockerd reports it in /info. */
+export const INDEX_SERVER = `https://${DEFAULT_DOMAINS[1]}/v1/`;
 
 export interface Reference {
   /** Familiar repository name: `busybox`, `myrepo/app`, `host:5000/app`. */

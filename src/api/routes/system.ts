@@ -33,7 +33,7 @@ export function systemRoutes(r: Router, d: Daemon): void {
   };
   r.get('/_ping', ping);
   r.head('/_ping', ping);
-  r.get('/version', (ctx) => ctx.send(200, versionInfo()));
+  r.get('/version', (ctx) => ctx.send(200, versionInfo(d.host)));
   r.get('/info', async (ctx) => ctx.send(200, await systemInfo(d)));
   r.get('/system/df', async (ctx) => {
     const [images, containers] = await Promise.all([d.images.df(), d.containers.df()]);
