@@ -59,7 +59,9 @@ export class Router {
       pathMatched = true;
       if (route.method !== method) continue;
       const params: Record<string, string> = {};
-      route.names.forEach((n, i) => { params[n] = decodeURIComponent(m[i + 1]); });
+      route.names.forEach((n, i) => {
+        try { params[n] = decodeURIComponent(m[i + 1]); } catch { throw invalid(`invalid URL escape in ${JSON.stringify(m[i + 1])}`); }
+      });
       return { route, params };
     }
     return pathMatched ? 'method' : undefined;

@@ -15,9 +15,8 @@ import { decompressed } from '../../image/decompress.js';
 import type { Live } from '../../daemon/containers/service.js';
 import type { OutputSink, TaskStreams } from '../../runtime/task-io.js';
 import { DetachKeyScanner, parseDetachKeys } from '../../daemon/containers/detach-keys.js';
+import { bool, int, optInt } from '../query.js';
 
-const bool = (v: string | null): boolean => v === '1' || v === 'true' || v === 'True';
-const optInt = (v: string | null): number | undefined => (v === null || v === '' ? undefined : Number(v));
 
 /** Output of a task to a hijacked client: raw with a TTY, stdcopy frames otherwise. */
 function clientSink(sock: Duplex, tty: boolean, want: { stdout: boolean; stderr: boolean }, onEnd: () => void): OutputSink {
@@ -92,7 +91,7 @@ export function containerRoutes(r: Router, d: Daemon): void {
 
   r.get('/containers/json', async (ctx) => {
     const list = await select(svc(), {
-      all: bool(ctx.query.get('all')), limit: Number(ctx.query.get('limit') ?? 0) || 0, filters: parseFilters(ctx.query.get('filters')),
+      all: bool(ctx.query.get('all')), limit: int(ctx.query.get('limit')), filters: parseFilters(ctx.query.get('filters')),
     });
     const withSize = bool(ctx.query.get('size'));
     ctx.send(200, await Promise.all(list.map((l) => summary(svc(), l, withSize))));
@@ -206,7 +205,7 @@ export function containerRoutes(r: Router, d: Daemon): void {
   });
 
   r.post('/containers/:id/resize', async (ctx) => {
-    await svc().resize(ctx.params.id, Number(ctx.query.get('h') ?? 0), Number(ctx.query.get('w') ?? 0));
+    await svc().resize(ctx.params.id, int(ctx.query.get('h')), int(ctx.query.get('w')));
     ctx.send(200);
   });
 
@@ -278,7 +277,7 @@ export function containerRoutes(r: Router, d: Daemon): void {
   r.get('/exec/:id/json', (ctx) => ctx.send(200, svc().execs.inspect(ctx.params.id)));
 
   r.post('/exec/:id/resize', async (ctx) => {
-    await svc().execs.resize(ctx.params.id, Number(ctx.query.get('h') ?? 0), Number(ctx.query.get('w') ?? 0));
+    await svc().execs.resize(ctx.params.id, int(ctx.query.get('h')), int(ctx.query.get('w')));
     ctx.send(200);
   });
 

@@ -4,8 +4,8 @@ import { compareVersions, type Router } from '../router.js';
 import type { Daemon } from '../../daemon/daemon.js';
 import { EngineError, invalid, notFound } from '../../common/errors.js';
 import { checkFilterNames, parseFilters } from '../../common/filters.js';
+import { bool } from '../query.js';
 
-const truthy = (v: string | null) => v !== null && v !== '' && v !== '0' && v.toLowerCase() !== 'false';
 
 /**
  * A JSON-lines progress response whose status is decided by the first line: an error before
@@ -85,7 +85,7 @@ export function imageRoutes(r: Router, d: Daemon): void {
     checkFilterNames(filters, ['before', 'dangling', 'label', 'reference', 'since', 'until']);
     const legacy = ctx.query.get('filter');
     if (legacy) filters.set('reference', [legacy]);
-    const rows = d.images.list({ filters, sharedSize: truthy(ctx.query.get('shared-size')) });
+    const rows = d.images.list({ filters, sharedSize: bool(ctx.query.get('shared-size')) });
     ctx.send(200, rows.map((row) => withVirtualSize(ctx.apiVersion, row)));
   });
   r.get('/images/*name/json', (ctx) => ctx.send(200, withVirtualSize(ctx.apiVersion, d.images.inspect(ctx.params.name))));
@@ -96,7 +96,7 @@ export function imageRoutes(r: Router, d: Daemon): void {
     ctx.send(201);
   });
   r.delete('/images/*name', async (ctx) => {
-    ctx.send(200, await d.images.remove(ctx.params.name, truthy(ctx.query.get('force')), truthy(ctx.query.get('noprune'))));
+    ctx.send(200, await d.images.remove(ctx.params.name, bool(ctx.query.get('force')), bool(ctx.query.get('noprune'))));
   });
   r.post('/images/prune', async (ctx) => {
     const filters = parseFilters(ctx.query.get('filters'));
