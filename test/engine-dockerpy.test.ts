@@ -34,5 +34,6 @@ test('docker-py: ping, version, containers, images, exec, networks, info', async
     'ok kill and wait',
     'ok networks.list',
     'ok info',
+    'ok images.load of garbage raises ImageLoadError',
   ]);
 });

@@ -104,6 +104,13 @@ try:
     info = client.info()
     check(info["OSType"] == "linux" and info["Images"] >= 1, "info", info)
     ok("info")
+
+    try:
+        client.images.load(b"this is not an image archive")
+        raise AssertionError("images.load of garbage did not raise")
+    except docker.errors.ImageLoadError as err:
+        check(str(err) != "", "ImageLoadError carries the message", err)
+    ok("images.load of garbage raises ImageLoadError")
 finally:
     for c in created:
         try:

@@ -31,6 +31,15 @@ class Progress {
   /** Rethrows when the status can still carry the error. */
   fail(err: unknown): void {
     if (!this.started) throw err;
+    this.error(err);
+  }
+
+  /** Ends the stream with the error as a progress message (a 200 when nothing was sent yet). */
+  error(err: unknown): void {
+    if (!this.started) {
+      this.res.writeHead(200, { 'Content-Type': 'application/json' });
+      this.started = true;
+    }
     const message = err instanceof Error ? err.message : String(err);
     if (!(err instanceof EngineError)) console.error(`image stream: ${err instanceof Error ? err.stack : err}`);
     this.res.end(JSON.stringify({ errorDetail: { message }, error: message }) + '\n');
@@ -62,13 +71,14 @@ export function imageRoutes(r: Router, d: Daemon): void {
 
   r.post('/images/load', async (ctx) => {
     // `quiet` only silences progress bars, which berthd never draws: the "Loaded image" lines stay.
+    // As dockerd, a bad archive is reported in the 200 stream (docker-py's ImageLoadError).
     const p = new Progress(ctx.res!);
     try {
       await d.images.load(ctx.req, (line) => p.line({ stream: line }));
       p.end();
     } catch (err) {
       ctx.req.resume();
-      p.fail(err);
+      p.error(err);
     }
   });
 
