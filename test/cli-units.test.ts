@@ -7,9 +7,9 @@ import { displayablePorts, ellipsis } from '../src/cli/format/names.js';
 import { tabwrite } from '../src/cli/format/tabwriter.js';
 import { bytesSize, humanDuration, humanSize } from '../src/cli/format/units.js';
 import { indentJSON } from '../src/cli/format/json-indent.js';
-import { Template } from '../src/cli/template/exec.js';
-import { TemplateError } from '../src/cli/template/parse.js';
-import { fromJSON } from '../src/cli/template/values.js';
+import { Template } from '../src/common/go-template/exec.js';
+import { TemplateError } from '../src/common/go-template/parse.js';
+import { fromJSON } from '../src/common/go-template/values.js';
 
 const exec = (src: string, data: unknown) => new Template(src).execute(fromJSON(data));
 

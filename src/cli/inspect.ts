@@ -6,7 +6,7 @@ import { StatusError } from './context.js';
 import { indentJSON } from './format/json-indent.js';
 import { compileTemplate, execute } from './format/list.js';
 import { readAll } from './commands/shared.js';
-import { fromJSON, parseJSONExact } from './template/values.js';
+import { fromJSON, parseJSONExact } from '../common/go-template/values.js';
 
 /** Fetches one object's raw JSON; rejects with the daemon's ApiError (404 when missing). */
 export type RawGetter = (name: string) => Promise<string>;

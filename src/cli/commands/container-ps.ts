@@ -3,7 +3,7 @@ import type { ContainerSummary } from '../../client/types.js';
 import type { Command } from '../command.js';
 import { compileTemplate, renderList, rowContext } from '../format/list.js';
 import { StatusError } from '../context.js';
-import { ExecError } from '../template/exec.js';
+import { ExecError } from '../../common/go-template/exec.js';
 import { displayablePorts, ellipsis, filtersJSON, goQuote, goTimeString, splitReference, truncateId } from '../format/names.js';
 import { ago, humanSize } from '../format/units.js';
 import { filterFlag, formatFlag } from './shared.js';

@@ -7,7 +7,7 @@ import { StatusError, type Cli } from '../context.js';
 import { indentJSON } from '../format/json-indent.js';
 import { renderList, renderOne } from '../format/list.js';
 import type { FlagSpec } from '../flags.js';
-import { escapeHTML, fromJSON, MARSHAL } from '../template/values.js';
+import { escapeHTML, fromJSON, MARSHAL } from '../../common/go-template/values.js';
 import { formatFlag } from './shared.js';
 
 const DEFAULT_DESCRIPTION = 'Current DOCKER_HOST based configuration';

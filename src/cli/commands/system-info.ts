@@ -5,7 +5,7 @@ import { CLIENT_API_VERSION } from '../../client/engine.js';
 import { renderOne } from '../format/list.js';
 import { tabwrite } from '../format/tabwriter.js';
 import { bytesSize } from '../format/units.js';
-import { fromJSON, GoMap } from '../template/values.js';
+import { fromJSON, GoMap } from '../../common/go-template/values.js';
 import { formatFlag } from './shared.js';
 import { VERSION } from '../version.js';
 

@@ -12,7 +12,7 @@ import { filtersJSON } from '../format/names.js';
 import { humanSize } from '../format/units.js';
 import { inspectObjects, rawGetter, type RawGetter } from '../inspect.js';
 import { apiTimestamp } from '../timestamps.js';
-import { fromJSON, parseJSONExact } from '../template/values.js';
+import { fromJSON, parseJSONExact } from '../../common/go-template/values.js';
 import { confirm, filterFlag, formatFlag, readAll } from './shared.js';
 import { info, version } from './system-info.js';
 

@@ -1,10 +1,10 @@
 // docker's --format handling for list commands: "table" (default columns), "table TEMPLATE",
 // "json", or a bare Go template; tables get a header row and tabwriter alignment.
-import { headerFuncs, type TemplateFunc } from '../template/funcs.js';
-import { ExecError, Template } from '../template/exec.js';
-import { GoMap, MARSHAL, TYPE_NAME } from '../template/values.js';
+import { headerFuncs, type TemplateFunc } from '../../common/go-template/funcs.js';
+import { ExecError, Template } from '../../common/go-template/exec.js';
+import { GoMap, MARSHAL, TYPE_NAME } from '../../common/go-template/values.js';
 import { StatusError } from '../context.js';
-import { TemplateError } from '../template/parse.js';
+import { TemplateError } from '../../common/go-template/parse.js';
 import { tabwrite } from './tabwriter.js';
 
 export interface ListSpec {

@@ -1,6 +1,6 @@
 // The `attrs` object of json-file lines, from the labels/labels-regex/env/env-regex/tag options
 // (moby's Info.ExtraAttributes and loggerutils.ParseLogTag).
-import { Template } from '../../../cli/template/exec.js';
+import { Template } from '../../../common/go-template/exec.js';
 import type { LogInfo } from './types.js';
 import { compileUserRegexp } from '../../../common/regexp.js';
 
