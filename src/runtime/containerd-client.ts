@@ -48,6 +48,10 @@ export const GrpcStatus = grpc.status;
 export function isGrpcCode(err: unknown, code: grpc.status): boolean {
   return typeof err === 'object' && err !== null && (err as GrpcError).code === code;
 }
+/** containerd's own message of an error (without gRPC's status prefix). */
+export function grpcMessage(err: unknown): string {
+  return (err as GrpcError).details || (err as Error).message;
+}
 
 type Unary = (req: object) => Promise<any>;
 export type Service = Record<string, Unary> & {

@@ -12,7 +12,8 @@ import { inspect, pruneCandidates, select, summary } from '../../daemon/containe
 import { containerStats } from '../../daemon/containers/stats.js';
 import { statHeader } from '../../daemon/containers/archive.js';
 import { decompressed } from '../../image/decompress.js';
-import type { Live } from '../../daemon/containers/service.js';
+import type { Live } from '../../daemon/containers/live.js';
+import { attachOutput, checkAttachable, stdinOf } from '../../daemon/containers/attach.js';
 import type { OutputSink, TaskStreams } from '../../runtime/task-io.js';
 import { DetachKeyScanner, parseDetachKeys } from '../../daemon/containers/detach-keys.js';
 import { bool, int, optInt } from '../query.js';
@@ -98,7 +99,7 @@ export function containerRoutes(r: Router, d: Daemon): void {
   });
 
   r.post('/containers/prune', async (ctx) => {
-    ctx.send(200, await svc().prune(pruneCandidates(svc(), parseFilters(ctx.query.get('filters')))));
+    ctx.send(200, await svc().removal.prune(pruneCandidates(svc(), parseFilters(ctx.query.get('filters')))));
   });
 
   r.get('/containers/:id/json', async (ctx) => {
@@ -106,27 +107,27 @@ export function containerRoutes(r: Router, d: Daemon): void {
   });
 
   r.post('/containers/:id/start', async (ctx) => {
-    await svc().start(ctx.params.id);
+    await svc().lifecycle.start(ctx.params.id);
     ctx.send(204);
   });
 
   r.post('/containers/:id/stop', async (ctx) => {
-    await svc().stop(ctx.params.id, { t: optInt(ctx.query.get('t')), signal: ctx.query.get('signal') ?? undefined });
+    await svc().lifecycle.stop(ctx.params.id, { t: optInt(ctx.query.get('t')), signal: ctx.query.get('signal') ?? undefined });
     ctx.send(204);
   });
 
   r.post('/containers/:id/restart', async (ctx) => {
-    await svc().restart(ctx.params.id, { t: optInt(ctx.query.get('t')), signal: ctx.query.get('signal') ?? undefined });
+    await svc().lifecycle.restart(ctx.params.id, { t: optInt(ctx.query.get('t')), signal: ctx.query.get('signal') ?? undefined });
     ctx.send(204);
   });
 
   r.post('/containers/:id/kill', async (ctx) => {
-    await svc().kill(ctx.params.id, ctx.query.get('signal') ?? undefined);
+    await svc().lifecycle.kill(ctx.params.id, ctx.query.get('signal') ?? undefined);
     ctx.send(204);
   });
 
-  r.post('/containers/:id/pause', async (ctx) => { await svc().pause(ctx.params.id); ctx.send(204); });
-  r.post('/containers/:id/unpause', async (ctx) => { await svc().unpause(ctx.params.id); ctx.send(204); });
+  r.post('/containers/:id/pause', async (ctx) => { await svc().lifecycle.pause(ctx.params.id); ctx.send(204); });
+  r.post('/containers/:id/unpause', async (ctx) => { await svc().lifecycle.unpause(ctx.params.id); ctx.send(204); });
 
   r.post('/containers/:id/rename', async (ctx) => {
     await svc().rename(ctx.params.id, ctx.query.get('name') ?? '');
@@ -134,14 +135,14 @@ export function containerRoutes(r: Router, d: Daemon): void {
   });
 
   r.delete('/containers/:id', async (ctx) => {
-    await svc().remove(ctx.params.id, { force: bool(ctx.query.get('force')), volumes: bool(ctx.query.get('v')) });
+    await svc().removal.remove(ctx.params.id, { force: bool(ctx.query.get('force')), volumes: bool(ctx.query.get('v')) });
     ctx.send(204);
   });
 
   r.post('/containers/:id/wait', async (ctx) => {
     const res = ctx.res!;
     const gone = new AbortController();
-    const pending = svc().wait(ctx.params.id, ctx.query.get('condition') ?? 'not-running', gone.signal);
+    const pending = svc().lifecycle.wait(ctx.params.id, ctx.query.get('condition') ?? 'not-running', gone.signal);
     // Docker sends the headers at once so clients know the wait is registered.
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.flushHeaders();
@@ -244,7 +245,7 @@ export function containerRoutes(r: Router, d: Daemon): void {
     res.end();
   });
 
-  r.post('/containers/:id/attach', async (ctx) => attach(ctx, svc().attachable(ctx.params.id)));
+  r.post('/containers/:id/attach', async (ctx) => attach(ctx, checkAttachable(svc().get(ctx.params.id))));
 
   async function attach(ctx: Ctx, l: Live): Promise<void> {
     const q = ctx.query;
@@ -261,10 +262,10 @@ export function containerRoutes(r: Router, d: Daemon): void {
       }, sock, { signal: new AbortController().signal, finished: () => true }).catch(() => undefined);
     }
     if (!bool(q.get('stream'))) { sock.end(); return; }
-    const detachOutput = svc().attachOutput(l, clientSink(sock, tty, want, () => sock.end()));
+    const detachOutput = attachOutput(l, clientSink(sock, tty, want, () => sock.end()));
     sock.once('close', detachOutput);
     if (withStdin) {
-      pumpStdin(sock, () => svc().stdinOf(l), keys, !!l.rec.Config.StdinOnce && !tty, () => { detachOutput(); sock.end(); });
+      pumpStdin(sock, () => stdinOf(l), keys, !!l.rec.Config.StdinOnce && !tty, () => { detachOutput(); sock.end(); });
     } else {
       sock.resume();
     }

@@ -13,7 +13,7 @@ import tar from 'tar-stream';
 import { internal, invalid, notFound } from '../../common/errors.js';
 import { hostPath, resolveScoped } from '../../runtime/scoped-path.js';
 import type { Mount } from '../../runtime/snapshot-layers.js';
-import type { Live } from './service.js';
+import type { Live } from './live.js';
 import { mountPrivately } from './private-mount.js';
 
 const run = promisify(execFile);

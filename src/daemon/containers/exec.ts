@@ -3,13 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { conflict, notFound, EngineError } from '../../common/errors.js';
-import { anyJson, type GrpcError } from '../../runtime/containerd-client.js';
+import { anyJson, grpcMessage } from '../../runtime/containerd-client.js';
 import { makeFifos, removeFifos, TaskStreams } from '../../runtime/task-io.js';
 import { layerDirs } from '../../runtime/snapshot-layers.js';
 import { hostCapabilities } from '../../runtime/capabilities.js';
 import { resolveUser } from '../../runtime/rootfs-user.js';
 import { mergeEnv } from './create-config.js';
-import type { ContainerService, Live } from './service.js';
+import type { ContainerService } from './service.js';
+import type { Live } from './live.js';
 
 const PROCESS_SPEC_TYPE = 'types.containerd.io/opencontainers/runtime-spec/1/Process';
 const KEEP_FINISHED = 64;
@@ -148,7 +149,7 @@ export class ExecService {
     } catch (err) {
       e.Running = false;
       e.ExitCode = 126;
-      throw err instanceof EngineError ? err : new EngineError(500, (err as GrpcError).details || (err as Error).message);
+      throw err instanceof EngineError ? err : new EngineError(500, grpcMessage(err));
     } finally {
       streams?.close();
       void removeFifos(fifoDir);

@@ -59,10 +59,17 @@ export function initialState(): ContainerState {
   };
 }
 
-/** RFC 3339 with nanoseconds, as Go prints time.Time in JSON. */
 /** Now (from the daemon's one clock), or a given time in ms plus extra nanoseconds, as RFC 3339. */
 export function rfc3339Nano(ms?: number, extraNs = 0): string {
   return rfc3339NanoOf(ms === undefined ? nowNs() : BigInt(ms) * 1_000_000n + BigInt(extraNs));
+}
+
+/** A protobuf Timestamp (containerd's exit times) as RFC 3339 with nanoseconds; now when unset. */
+export function timestampOf(ts: { seconds?: number | string; nanos?: number } | null | undefined): string {
+  if (!ts || !Number(ts.seconds)) return rfc3339Nano();
+  const ms = Number(ts.seconds) * 1000;
+  const nanos = ts.nanos ?? 0;
+  return rfc3339Nano(ms + Math.floor(nanos / 1e6), nanos % 1e6);
 }
 
 /** Parses an RFC 3339 timestamp to milliseconds (fractions beyond ms dropped). */

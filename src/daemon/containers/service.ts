@@ -1,23 +1,21 @@
-// The container service: records and their lifecycle on containerd (create, start, stop,
-// kill, pause, wait, remove, rename, restart policies) and reconciliation after a berthd
-// restart. Views (inspect, list) live in views.ts, task stdio in runtime/task-io.ts, exec in exec.ts.
+// The container service: the registry of containers (by id, name and prefix, each with its
+// lock), their creation, and the jobs that own one part each: lifecycle.ts (start, stop, kill,
+// pause, wait), exits.ts (exit and restart policy), removal.ts, restore.ts (berthd's start),
+// exec.ts, attach.ts; views (inspect, list) in views.ts.
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { rmSync, mkdirSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
-import { conflict, invalid, notFound, notModified, EngineError } from '../../common/errors.js';
-import { anyJson, GrpcStatus, isGrpcCode, type GrpcError } from '../../runtime/containerd-client.js';
+import { conflict, invalid, notFound, EngineError } from '../../common/errors.js';
+import { anyJson, grpcMessage } from '../../runtime/containerd-client.js';
 import { FifoPool } from '../../runtime/fifo-pool.js';
-import { removeFifos, type TaskStreams, type OutputSink } from '../../runtime/task-io.js';
 import type { Mount } from '../../runtime/snapshot-layers.js';
 import type { NetworkRequest } from '../../network/service.js';
-import { validateLogConfig, type Logger } from './logs/index.js';
+import { validateLogConfig } from './logs/index.js';
 import { generateName, normalizeName } from './names.js';
-import { initialState, RecordStore, rfc3339Nano, ZERO_TIME, type ContainerRecord } from './record.js';
+import { initialState, RecordStore, rfc3339Nano, type ContainerRecord } from './record.js';
 import { commandOf, mergeImageConfig, validateHostConfig, withHostDefaults } from './create-config.js';
-import { parseSignal } from './signals.js';
 import { checkCreateBody } from './body-types.js';
 import { createWarnings } from './field-support.js';
 import { taskResources, updatedHostConfig, LINUX_RESOURCES_TYPE } from './update.js';
@@ -28,62 +26,31 @@ import { top } from './top.js';
 import { archivePath, extractInto, openRootfs, statPath, type PathStat, type Rootfs } from './archive.js';
 import { CopyFreeze } from './copy-freeze.js';
 import { writeInitStubs } from './init-stubs.js';
-import { SNAPSHOTTER, TaskRunner, type WaitResponse } from './task-runner.js';
+import { SNAPSHOTTER, TaskRunner } from './task-runner.js';
+import { Lifecycle, requireRunning } from './lifecycle.js';
+import { ExitHandler } from './exits.js';
+import { Removal } from './removal.js';
+import { restoreContainers } from './restore.js';
 import { watchOom } from '../../runtime/task-oom.js';
-import { NAMESPACE, type Daemon } from '../daemon.js';
+import type { Daemon } from '../daemon.js';
 import { summary } from './views.js';
+import type { Live } from './live.js';
 import type { Readable } from 'node:stream';
 
-const SIGKILL = 9;
-
-export interface ExitInfo { code: number; at: string }
-
-/** A container in memory: its record plus whatever is live while it runs. */
-export interface Live {
-  rec: ContainerRecord;
-  streams?: TaskStreams;
-  logger?: Logger;
-  spec?: Record<string, any>;
-  /** Attached clients; they follow the container across a start. */
-  attachers: Set<OutputSink>;
-  /** Emits 'exit' (ExitInfo), 'removed', 'start'. */
-  bus: EventEmitter;
-  /** containerd reported an OOM kill in the current task. */
-  oom?: boolean;
-  /** Resolves when the current exit has been fully processed. */
-  exitDone?: Promise<void>;
-  /** Resolves once containerd's task and container of the last exit are deleted. */
-  taskGone?: Promise<void>;
-  restartTimer?: NodeJS.Timeout;
-  lock: Promise<unknown>;
-  /** Holds the task paused while `docker cp` works in its root. */
-  copyFreeze?: CopyFreeze;
-}
-
 export interface CreateRequest { name?: string; body: Record<string, any>; platform?: string }
-
-function grpcMessage(err: unknown): string {
-  return (err as GrpcError).details || (err as Error).message;
-}
-
-/** The exit status dockerd reports when a task cannot be created (as `docker run` exits). */
-function startFailureCode(message: string): number {
-  if (/executable file not found|no such file or directory/.test(message)) return 127;
-  if (/permission denied|not a directory|is a directory/.test(message)) return 126;
-  return 128;
-}
 
 export class ContainerService {
   readonly store: RecordStore;
   readonly execs: ExecService;
   readonly fifos: FifoPool;
-  private readonly runner = new TaskRunner(this);
+  readonly runner = new TaskRunner(this);
+  readonly lifecycle = new Lifecycle(this);
+  readonly exits = new ExitHandler(this);
+  readonly removal = new Removal(this);
   private readonly live = new Map<string, Live>();
   private readonly names = new Map<string, string>();
   private readonly snapshotMounts = new Map<string, Mount[]>();
-  /** Removals still cleaning up in the background (awaited at shutdown). */
-  private readonly cleanups = new Set<Promise<void>>();
-  private accepting = true;
+  private open = true;
   private stopOomWatch?: () => void;
 
   constructor(readonly d: Daemon) {
@@ -110,7 +77,12 @@ export class ContainerService {
     throw notFound(`No such container: ${ref}`);
   }
 
-  private register(rec: ContainerRecord): Live {
+  has(id: string): boolean { return this.live.has(id); }
+
+  /** New requests are served (false once shutdown began). */
+  get accepting(): boolean { return this.open; }
+
+  register(rec: ContainerRecord): Live {
     const l: Live = { rec, attachers: new Set(), bus: new EventEmitter(), lock: Promise.resolve() };
     l.bus.setMaxListeners(0);
     this.live.set(rec.ID, l);
@@ -118,8 +90,15 @@ export class ContainerService {
     return l;
   }
 
+  /** Gone for clients: its name is free and it is no longer listed. */
+  unregister(l: Live): void {
+    this.live.delete(l.rec.ID);
+    this.snapshotMounts.delete(l.rec.ID);
+    if (this.names.get(l.rec.Name) === l.rec.ID) this.names.delete(l.rec.Name);
+  }
+
   /** Runs `fn` after every earlier locked operation on the container finished. */
-  private locked<T>(l: Live, fn: () => Promise<T>): Promise<T> {
+  locked<T>(l: Live, fn: () => Promise<T>): Promise<T> {
     const next = l.lock.then(fn, fn);
     l.lock = next.catch(() => undefined);
     return next;
@@ -178,7 +157,7 @@ export class ContainerService {
   // ---- create ---------------------------------------------------------------------------
 
   async create(req: CreateRequest): Promise<{ Id: string; Warnings: string[] }> {
-    if (!this.accepting) throw new EngineError(503, 'daemon is shutting down');
+    if (!this.open) throw new EngineError(503, 'daemon is shutting down');
     const body = req.body;
     checkCreateBody(body, req.platform);
     if (Object.keys(body).length === 0) throw invalid('Config cannot be empty in order to create a container');
@@ -242,295 +221,7 @@ export class ContainerService {
     }
   }
 
-  // ---- start ----------------------------------------------------------------------------
-
-  async start(ref: string): Promise<void> {
-    const l = this.get(ref);
-    await this.locked(l, async () => {
-      if (l.rec.State.Running) throw notModified();
-      if (l.rec.State.RemovalInProgress || l.rec.State.Dead) throw conflict(`container is marked for removal and cannot be started`);
-      clearTimeout(l.restartTimer);
-      await this.startTask(l);
-    });
-  }
-
-  /** Starts the task and records it; on failure records the exit status dockerd would. */
-  private async startTask(l: Live): Promise<void> {
-    const rec = l.rec;
-    await l.taskGone;
-    try {
-      const { pid, exited } = await this.runner.launch(l);
-      Object.assign(rec.State, {
-        Running: true, Paused: false, Restarting: false, OOMKilled: false, Dead: false, Pid: pid, ExitCode: 0, Error: '',
-        StartedAt: rfc3339Nano(), FinishedAt: rec.HasBeenStartedBefore ? rec.State.FinishedAt : ZERO_TIME,
-      });
-      rec.HasBeenStartedBefore = true;
-      rec.HasBeenManuallyStopped = false;
-      this.save(l);
-      this.emit(l, 'start');
-      l.bus.emit('start');
-      this.watchExit(l, exited);
-    } catch (err) {
-      // As dockerd: the error and an exit code stay in State, and an AutoRemove container goes.
-      const message = err instanceof EngineError ? err.message : grpcMessage(err);
-      const code = startFailureCode(message);
-      rec.State.ExitCode = code;
-      rec.State.Error = message;
-      this.save(l);
-      this.emit(l, 'die', { exitCode: String(code) });
-      l.bus.emit('exit', { code, at: rfc3339Nano() } satisfies ExitInfo);
-      if (rec.HostConfig.AutoRemove) void this.removeRecord(l);
-      if (err instanceof EngineError) throw err;
-      throw code === 128 ? new EngineError(500, message) : invalid(message);
-    }
-  }
-
-  // ---- exit -----------------------------------------------------------------------------
-
-  private watchExit(l: Live, exited: Promise<WaitResponse>): void {
-    exited.then(
-      (r) => this.handleExit(l, { code: r.exit_status, at: timestampOf(r.exited_at) }),
-      (err) => {
-        // On shutdown the channel closes under the waits: the tasks live on, a later berthd reattaches.
-        if (!this.accepting) return undefined;
-        console.error(`berthd: wait ${l.rec.ID.slice(0, 12)}: ${grpcMessage(err)}`);
-        return this.handleExit(l, { code: 255, at: rfc3339Nano() });
-      },
-    );
-  }
-
-  /** Everything that follows a task's exit; idempotent per task. */
-  private handleExit(l: Live, exit: ExitInfo): Promise<void> {
-    if (l.exitDone) return l.exitDone;
-    l.exitDone = (async () => {
-      const rec = l.rec;
-      // containerd's task delete (the shim's teardown, ~20 ms) is not waited for by clients of
-      // the exit; what needs the task gone (a new start, the snapshot's removal) awaits taskGone.
-      l.taskGone = this.runner.deleteTask(rec.ID);
-      await this.runner.release(l);
-      this.execs.containerExited(l);
-      Object.assign(rec.State, { Running: false, Paused: false, Pid: 0, ExitCode: exit.code, FinishedAt: exit.at, OOMKilled: !!l.oom });
-      l.oom = false;
-      const restart = this.shouldRestart(rec, exit.code);
-      if (restart) rec.State.Restarting = true;
-      this.save(l);
-      this.emit(l, 'die', { exitCode: String(exit.code), execDuration: String(Math.max(0, Math.round((Date.parse(exit.at) - Date.parse(rec.State.StartedAt)) / 1000))) });
-      l.bus.emit('exit', exit);
-      if (rec.HostConfig.AutoRemove) await this.removeRecord(l);
-      else if (restart) this.scheduleRestart(l);
-    })().finally(() => { l.exitDone = undefined; });
-    return l.exitDone;
-  }
-
-  private shouldRestart(rec: ContainerRecord, code: number): boolean {
-    if (rec.HasBeenManuallyStopped || !this.accepting) return false;
-    const p = rec.HostConfig.RestartPolicy ?? {};
-    switch (p.Name) {
-      case 'always': case 'unless-stopped': return true;
-      case 'on-failure': return code !== 0 && (!p.MaximumRetryCount || rec.RestartCount < p.MaximumRetryCount);
-      default: return false;
-    }
-  }
-
-  private scheduleRestart(l: Live): void {
-    const delay = Math.min(100 * 2 ** Math.min(l.rec.RestartCount, 10), 60_000);
-    l.restartTimer = setTimeout(() => {
-      void this.locked(l, async () => {
-        if (!l.rec.State.Restarting || !this.live.has(l.rec.ID)) return;
-        l.rec.RestartCount++;
-        l.rec.State.Restarting = false;
-        try {
-          await this.startTask(l);
-          this.emit(l, 'restart');
-        } catch (err) {
-          console.error(`berthd: restarting ${l.rec.ID.slice(0, 12)}: ${(err as Error).message}`);
-        }
-      });
-    }, delay);
-  }
-
-  // ---- signals, stop, pause ---------------------------------------------------------------
-
-  private requireRunning(l: Live, prefix = ''): void {
-    if (!l.rec.State.Running) throw conflict(`${prefix}Container ${l.rec.ID} is not running`);
-  }
-
-  async kill(ref: string, signal?: string): Promise<void> {
-    const l = this.get(ref);
-    const sig = signal ? parseSignal(signal) : SIGKILL;
-    this.requireRunning(l, `Cannot kill container: ${ref}: `);
-    if (l.rec.State.Paused && sig !== SIGKILL) throw conflict(`Cannot kill container: ${ref}: Container ${l.rec.ID} is paused. Unpause the container before stopping or killing`);
-    l.rec.HasBeenManuallyStopped = true;
-    this.save(l);
-    // As dockerd: a SIGKILL returns once the container is down (bounded wait).
-    const exited = sig === SIGKILL ? this.nextExit(l, 10_000) : undefined;
-    await this.signal(l, sig);
-    if (exited && await exited) await l.exitDone;
-  }
-
-  private async signal(l: Live, sig: number): Promise<void> {
-    this.emit(l, 'kill', { signal: String(sig) });
-    try {
-      await this.d.containerd.tasks.Kill({ container_id: l.rec.ID, exec_id: '', signal: sig, all: false });
-    } catch (err) {
-      if (!isGrpcCode(err, GrpcStatus.NOT_FOUND)) throw err;
-    }
-  }
-
-  /** Resolves with the next exit, or after `ms` with undefined. */
-  private nextExit(l: Live, ms: number): Promise<ExitInfo | undefined> {
-    return new Promise((resolve) => {
-      const done = (e?: ExitInfo) => { clearTimeout(t); l.bus.off('exit', done); resolve(e); };
-      const t = ms >= 0 ? setTimeout(() => done(undefined), ms) : undefined;
-      l.bus.on('exit', done);
-    });
-  }
-
-  async stop(ref: string, opts: { t?: number; signal?: string } = {}): Promise<void> {
-    const l = this.get(ref);
-    if (!l.rec.State.Running) {
-      if (l.rec.State.Restarting) { this.cancelRestart(l); return; }
-      throw notModified();
-    }
-    l.rec.HasBeenManuallyStopped = true;
-    this.save(l);
-    await this.stopTask(l, opts);
-    this.emit(l, 'stop');
-  }
-
-  private cancelRestart(l: Live): void {
-    clearTimeout(l.restartTimer);
-    l.rec.State.Restarting = false;
-    l.rec.HasBeenManuallyStopped = true;
-    this.save(l);
-  }
-
-  private async stopTask(l: Live, opts: { t?: number; signal?: string }): Promise<void> {
-    const sig = parseSignal(opts.signal || l.rec.Config.StopSignal || 'SIGTERM');
-    const timeout = opts.t ?? l.rec.Config.StopTimeout ?? 10;
-    const exited = this.nextExit(l, timeout < 0 ? -1 : timeout * 1000);
-    if (l.rec.State.Paused && sig !== SIGKILL) {
-      await this.d.containerd.tasks.Resume({ container_id: l.rec.ID }).catch(() => undefined);
-    }
-    await this.signal(l, sig);
-    if (await exited) return;
-    const killed = this.nextExit(l, 30_000);
-    await this.signal(l, SIGKILL);
-    await killed;
-  }
-
-  async restart(ref: string, opts: { t?: number; signal?: string } = {}): Promise<void> {
-    const l = this.get(ref);
-    await this.locked(l, async () => {
-      if (l.rec.State.Running) {
-        l.rec.HasBeenManuallyStopped = true;
-        await this.stopTask(l, opts);
-        await l.exitDone;
-        this.emit(l, 'stop');
-      }
-      clearTimeout(l.restartTimer);
-      l.rec.State.Restarting = false;
-      await this.startTask(l);
-      this.emit(l, 'restart');
-    });
-  }
-
-  async pause(ref: string): Promise<void> {
-    const l = this.get(ref);
-    this.requireRunning(l);
-    if (l.rec.State.Paused) throw conflict(`Container ${l.rec.ID} is already paused`);
-    if (!l.copyFreeze?.frozen) await this.d.containerd.tasks.Pause({ container_id: l.rec.ID });
-    l.rec.State.Paused = true;
-    this.save(l);
-    this.emit(l, 'pause');
-  }
-
-  async unpause(ref: string): Promise<void> {
-    const l = this.get(ref);
-    if (!l.rec.State.Paused) throw conflict(`Container ${l.rec.ID} is not paused`);
-    if (!l.copyFreeze?.takeOver()) await this.d.containerd.tasks.Resume({ container_id: l.rec.ID });
-    l.rec.State.Paused = false;
-    this.save(l);
-    this.emit(l, 'unpause');
-  }
-
-  // ---- wait -----------------------------------------------------------------------------
-
-  /**
-   * Checks the request synchronously (404, 400 before any header is sent), then resolves with
-   * the exit status once the condition is met.
-   */
-  wait(ref: string, condition = 'not-running', gone?: AbortSignal): Promise<{ StatusCode: number; Error: { Message: string } | null }> {
-    const l = this.get(ref);
-    if (!['not-running', 'next-exit', 'removed', ''].includes(condition)) throw invalid(`invalid condition: "${condition}"`);
-    const result = (code: number) => ({ StatusCode: code, Error: null });
-    if ((condition === 'not-running' || condition === '') && !l.rec.State.Running && !l.rec.State.Restarting) return Promise.resolve(result(l.rec.State.ExitCode));
-    return new Promise((resolve, reject) => {
-      const event = condition === 'removed' ? 'removed' : 'exit';
-      const done = () => { l.bus.off(event, done); gone?.removeEventListener('abort', abort); resolve(result(l.rec.State.ExitCode)); };
-      const abort = () => { l.bus.off(event, done); reject(new Error('client went away')); };
-      l.bus.on(event, done);
-      gone?.addEventListener('abort', abort);
-    });
-  }
-
-  // ---- remove, rename ---------------------------------------------------------------------
-
-  async remove(ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
-    const l = this.get(ref);
-    if (l.rec.State.Running || l.rec.State.Restarting) {
-      if (!opts.force) {
-        if (l.rec.State.Paused) throw conflict(`cannot remove container "${l.rec.Name}": container is paused and must be unpaused first`);
-        throw conflict(`You cannot remove a running container ${l.rec.ID}. Stop the container before attempting removal or force remove`);
-      }
-      clearTimeout(l.restartTimer);
-      l.rec.HasBeenManuallyStopped = true;
-      if (l.rec.State.Running) {
-        const exited = this.nextExit(l, 30_000);
-        await this.signal(l, SIGKILL);
-        await exited;
-        await l.exitDone;
-      }
-    }
-    if (!this.live.has(l.rec.ID)) return;
-    if (l.rec.State.RemovalInProgress) {
-      if (!opts.force) throw conflict(`removal of container ${ref} is already in progress`);
-      await new Promise((resolve) => l.bus.once('removed', resolve));
-      return;
-    }
-    await this.removeRecord(l);
-  }
-
-  private async removeRecord(l: Live): Promise<void> {
-    const rec = l.rec;
-    if (rec.State.RemovalInProgress) return;
-    rec.State.RemovalInProgress = true;
-    // Saved so that a berthd killed before the cleanup below finished completes it at restart.
-    this.save(l);
-    clearTimeout(l.restartTimer);
-    this.execs.containerRemoved(rec.ID);
-    // Gone for clients (name free, `wait --condition removed` and the remove answered) before
-    // the cleanup on disk and in containerd, which goes on in the background of the reply.
-    this.live.delete(rec.ID);
-    this.snapshotMounts.delete(rec.ID);
-    if (this.names.get(rec.Name) === rec.ID) this.names.delete(rec.Name);
-    this.emit(l, 'destroy');
-    l.bus.emit('removed');
-    const done: Promise<void> = this.cleanUp(rec.ID, l.taskGone).finally(() => this.cleanups.delete(done));
-    this.cleanups.add(done);
-  }
-
-  /** The snapshot (once the task is deleted), the record's directory and the FIFOs of a removed container. */
-  private async cleanUp(id: string, taskGone: Promise<void> | undefined): Promise<void> {
-    await taskGone;
-    await this.d.containerd.snapshots.Remove({ snapshotter: SNAPSHOTTER, key: id }).catch((err) => {
-      if (!isGrpcCode(err, GrpcStatus.NOT_FOUND)) console.error(`berthd: removing snapshot ${id.slice(0, 12)}: ${grpcMessage(err)}`);
-    });
-    await Promise.all([
-      rm(this.store.dir(id), { recursive: true, force: true }).catch((err) => console.error(`berthd: removing ${id.slice(0, 12)}: ${err.message}`)),
-      removeFifos(this.d.runPath('fifo', id)),
-    ]);
-  }
+  // ---- rename, update and other settings -------------------------------------------------
 
   async rename(ref: string, newName: string): Promise<void> {
     const l = this.get(ref);
@@ -546,39 +237,11 @@ export class ContainerService {
     this.emit(l, 'rename', { oldName: old });
   }
 
-  // ---- attach -----------------------------------------------------------------------------
-
-  /** The container, if a client may attach to it now (dockerd's conflicts otherwise). */
-  attachable(ref: string): Live {
-    const l = this.get(ref);
-    if (l.rec.State.Paused) throw conflict('You cannot attach to a paused container, unpause it first');
-    if (l.rec.State.Restarting) throw conflict('You cannot attach to a restarting container, wait until it is running');
-    return l;
-  }
-
-  /** Registers an output sink for the container's current task, or its next one. */
-  attachOutput(l: Live, sink: OutputSink): () => void {
-    if (l.streams && !l.streams.done) return l.streams.attach(sink);
-    l.attachers.add(sink);
-    let inner: (() => void) | undefined;
-    const onStart = () => { if (l.attachers.has(sink) && l.streams) { l.attachers.delete(sink); inner = l.streams.attach(sink); } };
-    l.bus.on('start', onStart);
-    return () => { l.attachers.delete(sink); l.bus.off('start', onStart); inner?.(); };
-  }
-
-  /** The writer of the current task's stdin, waiting for the next start when there is none. */
-  async stdinOf(l: Live): Promise<TaskStreams | undefined> {
-    if (l.streams) return l.streams;
-    if (!l.rec.Config.OpenStdin) return undefined;
-    await new Promise<void>((resolve) => l.bus.once('start', () => resolve()));
-    return l.streams;
-  }
-
   // ---- views of a container ----------------------------------------------------------------
 
   async top(ref: string, psArgs: string): Promise<{ Titles: string[]; Processes: string[][] }> {
     const l = this.get(ref);
-    this.requireRunning(l);
+    requireRunning(l);
     const r = await this.d.containerd.tasks.ListPids({ container_id: l.rec.ID });
     const out = await top(r.processes.map((p: { pid: number }) => p.pid), psArgs);
     this.emit(l, 'top');
@@ -604,7 +267,7 @@ export class ContainerService {
 
   async resize(ref: string, h: number, w: number): Promise<void> {
     const l = this.get(ref);
-    this.requireRunning(l, 'cannot resize a stopped container: ');
+    requireRunning(l, 'cannot resize a stopped container: ');
     await this.d.containerd.tasks.ResizePty({ container_id: l.rec.ID, exec_id: '', width: w, height: h }).catch((err) => {
       throw invalid(grpcMessage(err));
     });
@@ -705,17 +368,6 @@ export class ContainerService {
     return !l.rec.State.Running && !l.logger && !l.exitDone;
   }
 
-  async prune(candidates: Live[]): Promise<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }> {
-    const deleted: string[] = [];
-    let reclaimed = 0;
-    for (const l of candidates) {
-      const size = await this.mounts(l.rec.ID).then((m) => sizes(m)).catch(() => ({ SizeRw: 0 }));
-      await this.removeRecord(l).then(() => { deleted.push(l.rec.ID); reclaimed += size.SizeRw; }).catch(() => undefined);
-    }
-    this.d.events.emit('container', 'prune', '', { reclaimed: String(reclaimed) });
-    return { ContainersDeleted: deleted.length ? deleted : null, SpaceReclaimed: reclaimed };
-  }
-
   async df(): Promise<Record<string, unknown>[]> {
     return Promise.all(this.all().map((l) => summary(this, l, true)));
   }
@@ -724,60 +376,17 @@ export class ContainerService {
 
   async init(): Promise<void> {
     await this.fifos.fill();
-    this.stopOomWatch = watchOom(this.d.containerd, NAMESPACE, (id) => {
+    this.stopOomWatch = watchOom(this.d.containerd, this.d.containerd.namespace, (id) => {
       const l = this.live.get(id);
       if (!l) return;
       l.oom = true;
       this.emit(l, 'oom');
     });
-    const recs = this.store.loadAll();
-    for (const rec of recs) this.register(rec);
-    await Promise.all(this.all().map((l) => this.reconcile(l).catch((err) => {
-      console.error(`berthd: reconciling ${l.rec.ID.slice(0, 12)}: ${err instanceof Error ? err.message : err}`);
-    })));
-    for (const l of this.all()) {
-      const p = l.rec.HostConfig.RestartPolicy?.Name;
-      if (!l.rec.State.Running && !l.rec.State.Restarting && !l.rec.HasBeenManuallyStopped && (p === 'always' || p === 'unless-stopped') && l.rec.HasBeenStartedBefore) {
-        void this.locked(l, () => this.startTask(l)).catch((err) => console.error(`berthd: restart ${l.rec.ID.slice(0, 12)}: ${err.message}`));
-      }
-    }
-  }
-
-  /** Brings one record in line with containerd after berthd (re)started. */
-  private async reconcile(l: Live): Promise<void> {
-    const rec = l.rec;
-    rec.State.Restarting = false;
-    if (rec.State.RemovalInProgress) {
-      // berthd died while removing it: the removal is finished now.
-      rec.State.RemovalInProgress = false;
-      l.taskGone = this.runner.deleteTask(rec.ID);
-      await this.removeRecord(l);
-      return;
-    }
-    const cd = this.d.containerd;
-    let proc: any;
-    try {
-      proc = (await cd.tasks.Get({ container_id: rec.ID })).process;
-    } catch (err) {
-      if (!isGrpcCode(err, GrpcStatus.NOT_FOUND)) throw err;
-    }
-    if (proc && (proc.status === 'RUNNING' || proc.status === 'PAUSED' || proc.status === 'PAUSING')) {
-      // Also a task berthd started but died before recording: it runs, so it is adopted.
-      if (!rec.State.Running) Object.assign(rec.State, { Running: true, Pid: proc.pid, StartedAt: rfc3339Nano(), ExitCode: 0, Error: '' });
-      rec.State.Paused = proc.status !== 'RUNNING';
-      this.watchExit(l, (await this.runner.reattach(l)).exited);
-      this.save(l);
-      return;
-    }
-    if (rec.State.Running) {
-      await this.handleExit(l, proc ? { code: proc.exit_status, at: timestampOf(proc.exited_at) } : { code: 255, at: rfc3339Nano() });
-    } else if (proc) {
-      await this.runner.deleteTask(rec.ID);
-    }
+    await restoreContainers(this);
   }
 
   async shutdown(): Promise<void> {
-    this.accepting = false;
+    this.open = false;
     this.stopOomWatch?.();
     const closing: Promise<void>[] = [];
     for (const l of this.live.values()) {
@@ -785,14 +394,6 @@ export class ContainerService {
       l.streams?.close();
       if (l.logger) closing.push(l.logger.close().catch(() => undefined));
     }
-    await Promise.all([...closing, ...this.cleanups]);
+    await Promise.all([...closing, this.removal.settled()]);
   }
-}
-
-/** A protobuf Timestamp as RFC 3339 with nanoseconds. */
-export function timestampOf(ts: { seconds?: number | string; nanos?: number } | null | undefined): string {
-  if (!ts || !Number(ts.seconds)) return rfc3339Nano();
-  const ms = Number(ts.seconds) * 1000;
-  const nanos = ts.nanos ?? 0;
-  return rfc3339Nano(ms + Math.floor(nanos / 1e6), nanos % 1e6);
 }

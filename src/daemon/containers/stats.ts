@@ -1,7 +1,7 @@
 // GET /containers/{id}/stats: Docker's stats objects, one per second while streaming, each
 // carrying the previous sample as precpu_stats (the CLI computes CPU % from the pair).
 import { emptyStats, sampleStats, type StatsSample } from '../../runtime/cgroup-stats.js';
-import type { Live } from './service.js';
+import type { Live } from './live.js';
 
 const INTERVAL_MS = 1000;
 

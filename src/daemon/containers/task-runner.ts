@@ -13,7 +13,8 @@ import type { NetworkState } from '../../network/service.js';
 import { createLogger, type Logger } from './logs/index.js';
 import { mergeEnv, DEFAULT_PATH } from './create-config.js';
 import type { ContainerRecord } from './record.js';
-import type { ContainerService, Live } from './service.js';
+import type { ContainerService } from './service.js';
+import type { Live } from './live.js';
 
 export const SNAPSHOTTER = 'overlayfs';
 const RUNTIME = 'io.containerd.runc.v2';

@@ -8,7 +8,8 @@ import { rootfsDirs } from '../../runtime/snapshot-layers.js';
 import { parseTime, type ContainerRecord } from './record.js';
 import { sizes } from './fs-views.js';
 import { stateWord, statusText } from './status.js';
-import type { ContainerService, Live } from './service.js';
+import type { ContainerService } from './service.js';
+import type { Live } from './live.js';
 import { compileUserRegexp } from '../../common/regexp.js';
 
 function graphDriver(mounts: { type: string; source: string; options: string[] }[] | undefined): Record<string, unknown> {
