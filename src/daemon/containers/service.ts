@@ -283,21 +283,38 @@ export class ContainerService {
 
   // ---- commit ------------------------------------------------------------------------------
 
-  /** `docker commit`: pauses a running container (unless told not to) while its changes are read. */
+  /**
+   * `docker commit`: pauses a running container (unless told not to) while its changes are read.
+   * Under the container's lock, so a user's `pause` or `unpause` waits and is never undone.
+   */
   async commit(ref: string, opts: { repo: string; tag: string; comment: string; author: string; changes: string[]; pause: boolean; config?: Record<string, any> }): Promise<string> {
     const l = this.get(ref);
-    const pause = opts.pause && l.rec.State.Running && !l.rec.State.Paused;
-    if (pause) await this.d.containerd.tasks.Pause({ container_id: l.rec.ID });
+    return this.locked(l, async () => {
+      const paused = opts.pause && l.rec.State.Running && !l.rec.State.Paused && await this.pauseForCommit(l);
+      try {
+        const id = await this.d.images.commit({
+          imageId: l.rec.Image, containerId: l.rec.ID, containerConfig: l.rec.Config,
+          createdBy: [l.rec.Path, ...l.rec.Args].join(' '), changes: opts.changes, comment: opts.comment, author: opts.author,
+          configOverride: opts.config, mounts: await this.idleMounts(l), repo: opts.repo, tag: opts.tag,
+        });
+        this.emit(l, 'commit', { comment: opts.comment, imageID: id, imageRef: opts.repo ? `${opts.repo}:${opts.tag || 'latest'}` : '' });
+        return id;
+      } finally {
+        if (paused) await this.d.containerd.tasks.Resume({ container_id: l.rec.ID }).catch(() => undefined);
+      }
+    });
+  }
+
+  /** Pauses the task; false when it has already ended (its exit not yet recorded): nothing to pause. */
+  private async pauseForCommit(l: Live): Promise<boolean> {
+    const tasks = this.d.containerd.tasks;
     try {
-      const id = await this.d.images.commit({
-        imageId: l.rec.Image, containerId: l.rec.ID, containerConfig: l.rec.Config,
-        createdBy: [l.rec.Path, ...l.rec.Args].join(' '), changes: opts.changes, comment: opts.comment, author: opts.author,
-        configOverride: opts.config, mounts: await this.idleMounts(l), repo: opts.repo, tag: opts.tag,
-      });
-      this.emit(l, 'commit', { comment: opts.comment, imageID: id, imageRef: opts.repo ? `${opts.repo}:${opts.tag || 'latest'}` : '' });
-      return id;
-    } finally {
-      if (pause) await this.d.containerd.tasks.Resume({ container_id: l.rec.ID }).catch(() => undefined);
+      await tasks.Pause({ container_id: l.rec.ID });
+      return true;
+    } catch (err) {
+      const status = await tasks.Get({ container_id: l.rec.ID }).then((r) => r.process?.status, () => 'STOPPED');
+      if (status === 'STOPPED' || status === 'UNKNOWN') return false;
+      throw new EngineError(500, grpcMessage(err));
     }
   }
 
