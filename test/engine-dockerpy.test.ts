@@ -28,6 +28,7 @@ test('docker-py: ping, version, containers, images, exec, networks, info', async
     'ok containers.run echo',
     'ok containers.run detach, wait, logs, remove',
     'ok ContainerError on non-zero exit',
+    'ok ContainerError on non-zero exit with auto_remove',
     'ok NotFound',
     'ok images.list/get/tag/remove',
     'ok exec_run',

@@ -63,6 +63,16 @@ try:
         check(err.exit_status == 2, "ContainerError exit status", err.exit_status)
     ok("ContainerError on non-zero exit")
 
+    # docker-py follows the logs, inspects and waits after the start: the auto-removed container
+    # must still be there for all three once its command failed.
+    for _ in range(3):
+        try:
+            client.containers.run("busybox", ["sh", "-c", "echo boom >&2; exit 4"], auto_remove=True)
+            raise AssertionError("ContainerError expected")
+        except docker.errors.ContainerError as err:
+            check(err.exit_status == 4, "auto_remove ContainerError exit status", err.exit_status)
+    ok("ContainerError on non-zero exit with auto_remove")
+
     try:
         client.containers.get(f"{prefix}-nosuch")
         raise AssertionError("NotFound expected")

@@ -234,6 +234,8 @@ export function containerRoutes(r: Router, d: Daemon): void {
     const tty = !!l.rec.Config.Tty;
     const res = ctx.res!;
     res.writeHead(200, { 'Content-Type': tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream' });
+    // As dockerd: a follower gets the headers at once, not with the first line it asked for.
+    res.flushHeaders();
     const gone = new AbortController();
     res.once('close', () => gone.abort());
     await readLogs(l.rec.LogPath, {

@@ -40,7 +40,7 @@ export class ExitHandler {
       svc.save(l);
       svc.emit(l, 'die', { exitCode: String(exit.code), execDuration: String(Math.max(0, Math.round((Date.parse(exit.at) - Date.parse(rec.State.StartedAt)) / 1000))) });
       l.bus.emit('exit', exit);
-      if (rec.HostConfig.AutoRemove) await svc.removal.removeRecord(l);
+      if (rec.HostConfig.AutoRemove) await svc.removal.removeRecord(l, true);
       else if (restart) this.scheduleRestart(l);
     })().finally(() => { l.exitDone = undefined; });
     return l.exitDone;

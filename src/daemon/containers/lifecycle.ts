@@ -59,7 +59,7 @@ export class Lifecycle {
       this.svc.save(l);
       this.svc.emit(l, 'die', { exitCode: String(code) });
       l.bus.emit('exit', { code, at: rfc3339Nano() } satisfies ExitInfo);
-      if (rec.HostConfig.AutoRemove) void this.svc.removal.removeRecord(l);
+      if (rec.HostConfig.AutoRemove) void this.svc.removal.removeRecord(l, true);
       if (err instanceof EngineError) throw err;
       throw code === 128 ? new EngineError(500, message) : invalid(message);
     }

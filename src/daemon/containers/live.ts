@@ -22,6 +22,8 @@ export interface Live {
   exitDone?: Promise<void>;
   /** Resolves once containerd's task and container of the last exit are deleted. */
   taskGone?: Promise<void>;
+  /** Resolves once the network of the last exit is released (CNI DEL finished). */
+  networkGone?: Promise<void>;
   restartTimer?: NodeJS.Timeout;
   lock: Promise<unknown>;
   /** Holds the task paused while `docker cp` works in its root. */

@@ -41,8 +41,13 @@ export class Removal {
     });
   }
 
-  /** Removes a container that is not running. */
-  async removeRecord(l: Live): Promise<void> {
+  /**
+   * Removes a container that is not running. An explicit removal is answered at once and cleans
+   * up in the background; the auto-removal after an exit keeps the container visible (status
+   * "removing") until its files are gone, as dockerd does, so that clients looking at it right
+   * after its exit (docker-py's `containers.run` reads its logs and waits) still find it.
+   */
+  async removeRecord(l: Live, visibleUntilClean = false): Promise<void> {
     const rec = l.rec;
     if (rec.State.RemovalInProgress) return;
     rec.State.RemovalInProgress = true;
@@ -50,13 +55,12 @@ export class Removal {
     this.svc.save(l);
     clearTimeout(l.restartTimer);
     this.svc.execs.containerRemoved(rec.ID);
-    // Gone for clients (name free, `wait --condition removed` and the remove answered) before
-    // the cleanup on disk and in containerd, which goes on in the background of the reply.
+    const done: Promise<void> = this.cleanUp(rec.ID, l.taskGone).finally(() => this.cleanups.delete(done));
+    this.cleanups.add(done);
+    if (visibleUntilClean) await Promise.all([done, l.networkGone]);
     this.svc.unregister(l);
     this.svc.emit(l, 'destroy');
     l.bus.emit('removed');
-    const done: Promise<void> = this.cleanUp(rec.ID, l.taskGone).finally(() => this.cleanups.delete(done));
-    this.cleanups.add(done);
   }
 
   /** The snapshot (once the task is deleted), the record's directory and the FIFOs of a removed container. */

@@ -155,7 +155,7 @@ export class TaskRunner {
     // Not awaited: the ports and the endpoint are released at once, the CNI DEL (portmap's
     // iptables work, ~100 ms) finishes in the background and a clashing attach waits for it.
     if (netState) {
-      void this.svc.d.networks.detach(rec.ID, netState)
+      l.networkGone = this.svc.d.networks.detach(rec.ID, netState)
         .catch((err) => console.error(`berthd: network detach ${rec.ID.slice(0, 12)}: ${err.message}`));
     }
     await l.streams?.drained(2000);
