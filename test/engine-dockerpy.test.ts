@@ -32,6 +32,7 @@ test('docker-py: ping, version, containers, images, exec, networks, info', async
     'ok NotFound',
     'ok images.list/get/tag/remove',
     'ok exec_run',
+    'ok exec_run with a tty',
     'ok kill and wait',
     'ok networks.list',
     'ok info',

@@ -101,6 +101,15 @@ try:
     check(r.output == (b"o\n", b"e\n"), "exec_run demux", r.output)
     ok("exec_run")
 
+    # A pseudo-terminal turns \n into \r\n, in every way docker-py reads an exec's output.
+    r = c.exec_run(["echo", "hello out"], tty=True)
+    check(r.output == b"hello out\r\n", "exec_run tty", r.output)
+    r = c.exec_run(["echo", "hello out"], tty=True, demux=True)
+    check(r.output == (b"hello out\r\n", None), "exec_run tty demux", r.output)
+    r = c.exec_run(["echo", "hello out"], tty=True, stream=True)
+    check(b"".join(r.output) == b"hello out\r\n", "exec_run tty stream", r.output)
+    ok("exec_run with a tty")
+
     c.kill()
     check(c.wait(timeout=30)["StatusCode"] == 137, "wait after kill")
     ok("kill and wait")
