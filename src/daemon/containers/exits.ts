@@ -37,7 +37,7 @@ export class ExitHandler {
       l.oom = false;
       const restart = this.shouldRestart(rec, exit.code);
       if (restart) rec.State.Restarting = true;
-      svc.save(l);
+      void svc.save(l);
       svc.emit(l, 'die', { exitCode: String(exit.code), execDuration: String(Math.max(0, Math.round((Date.parse(exit.at) - Date.parse(rec.State.StartedAt)) / 1000))) });
       l.bus.emit('exit', exit);
       if (rec.HostConfig.AutoRemove) await svc.removal.removeRecord(l, true);

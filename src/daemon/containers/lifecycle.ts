@@ -46,7 +46,7 @@ export class Lifecycle {
       });
       rec.HasBeenStartedBefore = true;
       rec.HasBeenManuallyStopped = false;
-      this.svc.save(l);
+      await this.svc.save(l);
       this.svc.emit(l, 'start');
       l.bus.emit('start');
       this.svc.exits.watch(l, exited);
@@ -56,7 +56,7 @@ export class Lifecycle {
       const code = startFailureCode(message);
       rec.State.ExitCode = code;
       rec.State.Error = message;
-      this.svc.save(l);
+      await this.svc.save(l);
       this.svc.emit(l, 'die', { exitCode: String(code) });
       l.bus.emit('exit', { code, at: rfc3339Nano() } satisfies ExitInfo);
       if (rec.HostConfig.AutoRemove) void this.svc.removal.removeRecord(l, true);
@@ -71,7 +71,7 @@ export class Lifecycle {
     requireRunning(l, `Cannot kill container: ${ref}: `);
     if (l.rec.State.Paused && sig !== SIGKILL) throw conflict(`Cannot kill container: ${ref}: Container ${l.rec.ID} is paused. Unpause the container before stopping or killing`);
     l.rec.HasBeenManuallyStopped = true;
-    this.svc.save(l);
+    await this.svc.save(l);
     // As dockerd: a SIGKILL returns once the container is down (bounded wait).
     const exited = sig === SIGKILL ? this.nextExit(l, 10_000) : undefined;
     await this.signal(l, sig);
@@ -109,21 +109,21 @@ export class Lifecycle {
     const l = this.svc.get(ref);
     await this.svc.locked(l, async () => {
       if (!l.rec.State.Running) {
-        if (l.rec.State.Restarting) { this.cancelRestart(l); return; }
+        if (l.rec.State.Restarting) { await this.cancelRestart(l); return; }
         throw notModified();
       }
       l.rec.HasBeenManuallyStopped = true;
-      this.svc.save(l);
+      await this.svc.save(l);
       await this.stopTask(l, opts);
       this.svc.emit(l, 'stop');
     });
   }
 
-  private cancelRestart(l: Live): void {
+  private cancelRestart(l: Live): Promise<void> {
     clearTimeout(l.restartTimer);
     l.rec.State.Restarting = false;
     l.rec.HasBeenManuallyStopped = true;
-    this.svc.save(l);
+    return this.svc.save(l);
   }
 
   private async stopTask(l: Live, opts: { t?: number; signal?: string }): Promise<void> {
@@ -164,7 +164,7 @@ export class Lifecycle {
       if (l.rec.State.Paused) throw conflict(`Container ${l.rec.ID} is already paused`);
       if (!l.copyFreeze?.frozen) await this.svc.d.containerd.tasks.Pause({ container_id: l.rec.ID });
       l.rec.State.Paused = true;
-      this.svc.save(l);
+      await this.svc.save(l);
       this.svc.emit(l, 'pause');
     });
   }
@@ -175,7 +175,7 @@ export class Lifecycle {
       if (!l.rec.State.Paused) throw conflict(`Container ${l.rec.ID} is not paused`);
       if (!l.copyFreeze?.takeOver()) await this.svc.d.containerd.tasks.Resume({ container_id: l.rec.ID });
       l.rec.State.Paused = false;
-      this.svc.save(l);
+      await this.svc.save(l);
       this.svc.emit(l, 'unpause');
     });
   }

@@ -1,6 +1,7 @@
 // The container record: what berthd knows of a container, kept in Docker's on-disk shape
 // (<data-root>/containers/<id>/config.v2.json + hostconfig.json) so inspect is a projection.
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
 import { nowNs, rfc3339NanoOf } from '../../common/clock.js';
@@ -77,23 +78,59 @@ export function parseTime(t: string): number {
   return Date.parse(t.replace(/(\.\d{3})\d+/, '$1'));
 }
 
+/**
+ * Container records on disk: `config.v2.json` (the record and its state) and `hostconfig.json`.
+ * Writes of one record run in order; a state write asked for while another waits is merged
+ * into it, since it writes the record as it is when its turn comes.
+ */
 export class RecordStore {
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly queuedState = new Map<string, Promise<void>>();
+
   constructor(readonly root: string) { mkdirSync(root, { recursive: true, mode: 0o710 }); }
 
   dir(id: string): string { return join(this.root, id); }
 
-  save(rec: ContainerRecord): void {
-    const dir = this.dir(rec.ID);
-    mkdirSync(dir, { recursive: true, mode: 0o710 });
-    const { HostConfig, ...config } = rec;
-    writeFileAtomic(join(dir, 'hostconfig.json'), JSON.stringify(HostConfig), { durable: true });
-    writeFileAtomic(join(dir, 'config.v2.json'), JSON.stringify(config), { durable: true });
+  /** The whole record, fsynced (creation and updates of the configuration). */
+  save(rec: ContainerRecord): Promise<void> {
+    return this.enqueue(rec.ID, async () => {
+      const dir = this.dir(rec.ID);
+      await mkdir(dir, { recursive: true, mode: 0o710 });
+      const { HostConfig, ...config } = rec;
+      await writeFileAtomic(join(dir, 'hostconfig.json'), JSON.stringify(HostConfig), { durable: true });
+      await writeFileAtomic(join(dir, 'config.v2.json'), JSON.stringify(config), { durable: true });
+    });
   }
 
   /** Only the state changes: hostconfig.json is left alone; not fsynced (see atomic-file.ts). */
-  saveState(rec: ContainerRecord): void {
-    const { HostConfig: _h, ...config } = rec;
-    writeFileAtomic(join(this.dir(rec.ID), 'config.v2.json'), JSON.stringify(config));
+  saveState(rec: ContainerRecord): Promise<void> {
+    const queued = this.queuedState.get(rec.ID);
+    if (queued) return queued;
+    const write = this.enqueue(rec.ID, async () => {
+      this.queuedState.delete(rec.ID);
+      const { HostConfig: _h, ...config } = rec;
+      await writeFileAtomic(join(this.dir(rec.ID), 'config.v2.json'), JSON.stringify(config));
+    });
+    this.queuedState.set(rec.ID, write);
+    return write;
+  }
+
+  /** Resolves once every write of the record asked for so far is done (before its directory goes). */
+  flushed(id: string): Promise<void> {
+    return this.chains.get(id) ?? Promise.resolve();
+  }
+
+  /** Every pending write done (at shutdown). */
+  async settled(): Promise<void> {
+    await Promise.all(this.chains.values());
+  }
+
+  private enqueue(id: string, job: () => Promise<void>): Promise<void> {
+    const next = (this.chains.get(id) ?? Promise.resolve()).then(job);
+    const tail = next.catch(() => undefined);
+    this.chains.set(id, tail);
+    void tail.then(() => { if (this.chains.get(id) === tail) this.chains.delete(id); });
+    return next;
   }
 
   loadAll(): ContainerRecord[] {

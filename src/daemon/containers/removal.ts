@@ -52,7 +52,7 @@ export class Removal {
     if (rec.State.RemovalInProgress) return;
     rec.State.RemovalInProgress = true;
     // Saved so that a berthd killed before the cleanup below finished completes it at restart.
-    this.svc.save(l);
+    await this.svc.save(l);
     clearTimeout(l.restartTimer);
     this.svc.execs.containerRemoved(rec.ID);
     const done: Promise<void> = this.cleanUp(rec.ID, l.taskGone).finally(() => this.cleanups.delete(done));
@@ -65,7 +65,7 @@ export class Removal {
 
   /** The snapshot (once the task is deleted), the record's directory and the FIFOs of a removed container. */
   private async cleanUp(id: string, taskGone: Promise<void> | undefined): Promise<void> {
-    await taskGone;
+    await Promise.all([taskGone, this.svc.store.flushed(id)]);
     await this.svc.d.containerd.snapshots.Remove({ snapshotter: SNAPSHOTTER, key: id }).catch((err) => {
       if (!isGrpcCode(err, GrpcStatus.NOT_FOUND)) console.error(`berthd: removing snapshot ${id.slice(0, 12)}: ${grpcMessage(err)}`);
     });

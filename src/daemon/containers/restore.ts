@@ -40,7 +40,7 @@ async function reconcile(svc: ContainerService, l: Live): Promise<void> {
     if (!rec.State.Running) Object.assign(rec.State, { Running: true, Pid: proc.pid, StartedAt: rfc3339Nano(), ExitCode: 0, Error: '' });
     rec.State.Paused = proc.status !== 'RUNNING';
     svc.exits.watch(l, (await svc.runner.reattach(l)).exited);
-    svc.save(l);
+    await svc.save(l);
     return;
   }
   if (rec.State.Running) {

@@ -4,7 +4,7 @@
 // exec.ts, attach.ts; views (inspect, list) in views.ts.
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { rmSync, mkdirSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { conflict, invalid, notFound, EngineError } from '../../common/errors.js';
@@ -104,9 +104,12 @@ export class ContainerService {
     return next;
   }
 
-  save(l: Live): void {
+  /** Writes the state; resolves once it is on disk (a failed write is logged: memory stays the truth). */
+  save(l: Live): Promise<void> {
     l.rec.State.Status = stateWord(l.rec);
-    this.store.saveState(l.rec);
+    return this.store.saveState(l.rec).catch((err) => {
+      if (this.live.has(l.rec.ID)) console.error(`berthd: saving ${l.rec.ID.slice(0, 12)}: ${(err as Error).message}`);
+    });
   }
 
   emit(l: Live, action: string, extra: Record<string, string> = {}): void {
@@ -188,7 +191,7 @@ export class ContainerService {
     };
     this.names.set(name, id);
     try {
-      mkdirSync(dir, { recursive: true, mode: 0o710 });
+      await mkdir(dir, { recursive: true, mode: 0o710 });
       // Both settle before any failure is handled, so the clean-up below races no write.
       const [rootfs, etcFiles] = await Promise.allSettled([
         this.d.containerd.snapshots.Prepare({
@@ -201,12 +204,13 @@ export class ContainerService {
       if (etcFiles.status === 'rejected') throw etcFiles.reason;
       const etc = etcFiles.value;
       rec.HostsPath = etc.hostsPath; rec.HostnamePath = etc.hostnamePath; rec.ResolvConfPath = etc.resolvConfPath;
-      this.store.save(rec);
+      await this.store.save(rec);
     } catch (err) {
       this.names.delete(name);
       this.snapshotMounts.delete(id);
       await this.d.containerd.snapshots.Remove({ snapshotter: SNAPSHOTTER, key: id }).catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
+      await this.store.flushed(id);
+      await rm(dir, { recursive: true, force: true });
       throw err;
     }
     const l = this.register(rec);
@@ -227,14 +231,16 @@ export class ContainerService {
     const l = this.get(ref);
     if (!newName) throw invalid('Neither old nor new names may be empty');
     const name = normalizeName(newName);
-    if (name === l.rec.Name) throw invalid('Renaming a container with the same name as its current name');
-    this.checkNameFree(name);
-    const old = l.rec.Name;
-    this.names.delete(old);
-    this.names.set(name, l.rec.ID);
-    l.rec.Name = name;
-    this.save(l);
-    this.emit(l, 'rename', { oldName: old });
+    await this.locked(l, async () => {
+      if (name === l.rec.Name) throw invalid('Renaming a container with the same name as its current name');
+      this.checkNameFree(name);
+      const old = l.rec.Name;
+      this.names.delete(old);
+      this.names.set(name, l.rec.ID);
+      l.rec.Name = name;
+      await this.save(l);
+      this.emit(l, 'rename', { oldName: old });
+    });
   }
 
   // ---- views of a container ----------------------------------------------------------------
@@ -259,7 +265,7 @@ export class ContainerService {
         }).catch((err) => { throw new EngineError(500, `Cannot update container ${l.rec.ID}: ${grpcMessage(err)}`); });
       }
       l.rec.HostConfig = hc;
-      this.store.save(l.rec);
+      await this.store.save(l.rec);
       this.emit(l, 'update');
       return { Warnings: [] };
     });
@@ -412,5 +418,6 @@ export class ContainerService {
       if (l.logger) closing.push(l.logger.close().catch(() => undefined));
     }
     await Promise.all([...closing, this.removal.settled()]);
+    await this.store.settled();
   }
 }
