@@ -63,6 +63,8 @@ export interface Engine {
   stop(): Promise<void>;
   kill9(): Promise<void>;
   restart(): Promise<void>;
+  /** A private berthd's command-line flags and what it has logged so far (absent for the reference). */
+  berthd?: { args: string[]; log(): string };
 }
 
 interface Lifecycle {
@@ -287,7 +289,7 @@ function unmountUnder(dir: string): void {
   }
 }
 
-async function startBerthd(): Promise<Engine> {
+async function startBerthd(extraArgs: string[]): Promise<Engine> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-test-'));
   const sock = path.join(tmp, 'berth.sock');
   const host = `unix://${sock}`;
@@ -297,6 +299,7 @@ async function startBerthd(): Promise<Engine> {
     '--exec-root', path.join(tmp, 'exec'),
     '-H', host,
     '--pidfile', path.join(tmp, 'berthd.pid'),
+    ...extraArgs,
   ];
   const logFile = path.join(tmp, 'berthd.log');
   let daemon: ChildProcess | undefined;
@@ -347,6 +350,7 @@ async function startBerthd(): Promise<Engine> {
       await launch();
     },
   });
+  engine.berthd = { args: args.slice(1), log: () => fs.readFileSync(logFile, 'utf8') };
   try {
     await launch();
     await ensureBusybox(host, tmp);
@@ -367,9 +371,9 @@ async function startReference(): Promise<Engine> {
   return makeEngine('reference', host, { stop: (prefix) => cleanup(host, prefix), kill9: unsupported, restart: unsupported });
 }
 
-/** Starts the engine under test; call `stop()` from an after() hook. */
-export function startEngine(): Promise<Engine> {
-  return process.env.BERTH_TEST_ENGINE === 'reference' ? startReference() : startBerthd();
+/** Starts the engine under test; call `stop()` from an after() hook. `berthdArgs` are extra flags for a private berthd. */
+export function startEngine(berthdArgs: string[] = []): Promise<Engine> {
+  return process.env.BERTH_TEST_ENGINE === 'reference' ? startReference() : startBerthd(berthdArgs);
 }
 
 /** An interactive session on a pseudo-terminal (util-linux `script`). */

@@ -1,5 +1,7 @@
 // berthd's settings: dockerd-style flags, merged over daemon.json (--config-file), over defaults.
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { invalid } from '../common/errors.js';
 import { validateDaemonLogConfig } from './containers/logs/index.js';
 
@@ -21,6 +23,20 @@ export interface DaemonConfig {
   group: string;
   runtime: string;
   iptables: boolean;
+  /**
+   * TLS on tcp hosts: 'verify' also requires a client certificate signed by tlsCaCert; 'off'
+   * serves plain HTTP, chosen explicitly (--tls=false); undefined: no TLS and no choice made,
+   * so a tcp host is refused.
+   */
+  tls: 'verify' | 'on' | 'off' | undefined;
+  tlsCaCert: string;
+  tlsCert: string;
+  tlsKey: string;
+}
+
+/** Where dockerd looks for ca.pem, cert.pem and key.pem by default. */
+function certDir(): string {
+  return process.env.DOCKER_CERT_PATH || process.env.DOCKER_CONFIG || join(homedir(), '.docker');
 }
 
 export const defaults = (): DaemonConfig => ({
@@ -39,7 +55,31 @@ export const defaults = (): DaemonConfig => ({
   group: 'docker',
   runtime: 'runc',
   iptables: true,
+  tls: undefined,
+  tlsCaCert: join(certDir(), 'ca.pem'),
+  tlsCert: join(certDir(), 'cert.pem'),
+  tlsKey: join(certDir(), 'key.pem'),
 });
+
+/** The --tls and --tlsverify settings as given (undefined: not given). */
+interface TlsChoice { tls?: boolean; tlsVerify?: boolean }
+
+/** As dockerd: --tlsverify (given at all) implies TLS; DOCKER_TLS_VERIFY turns verification on by default. */
+function tlsMode(choice: TlsChoice): DaemonConfig['tls'] {
+  const verify = choice.tlsVerify ?? !!process.env.DOCKER_TLS_VERIFY;
+  if (choice.tlsVerify !== undefined || verify) return verify ? 'verify' : 'on';
+  if (choice.tls === undefined) return undefined;
+  return choice.tls ? 'on' : 'off';
+}
+
+/** A tcp host without TLS is served only when TLS was turned off explicitly. */
+export function checkTcpHosts(cfg: DaemonConfig): void {
+  if (cfg.tls !== undefined) return;
+  const tcp = cfg.hosts.find((h) => /^(tcp|http):\/\//.test(h));
+  if (tcp) {
+    throw new Error(`failed to load listeners: ${tcp}: binding to IP address without --tlsverify is insecure and gives root access on this machine to everyone who has access to your network; use --tlsverify with --tlscacert, --tlscert and --tlskey, or explicitly specify '--tls=false' to run without TLS`);
+  }
+}
 
 const USAGE = `Usage:	berthd [OPTIONS]
 
@@ -61,6 +101,11 @@ Options:
       --log-level string                 Set the logging level ("debug"|"info"|"warn"|"error"|"fatal") (default "info")
       --log-opt map                      Default log driver options for containers (default map[])
   -p, --pidfile string                   Path to use for daemon PID file (default "/run/berth.pid")
+      --tls                              Use TLS; implied by --tlsverify
+      --tlscacert string                 Trust certs signed only by this CA (default "${defaults().tlsCaCert}")
+      --tlscert string                   Path to TLS certificate file (default "${defaults().tlsCert}")
+      --tlskey string                    Path to TLS key file (default "${defaults().tlsKey}")
+      --tlsverify                        Use TLS and verify the remote${process.env.DOCKER_TLS_VERIFY ? ' (default true)' : ''}
   -v, --version                          Print version information and quit
 `;
 
@@ -71,7 +116,7 @@ function parsePool(spec: string): { base: string; size: number } {
 }
 
 /** Reads daemon.json keys that mean the same as Docker's. */
-function fromFile(path: string, cfg: DaemonConfig, required: boolean): void {
+function fromFile(path: string, cfg: DaemonConfig, choice: TlsChoice, required: boolean): void {
   let text: string;
   try { text = readFileSync(path, 'utf8'); } catch (err) {
     if (required) throw new Error(`unable to configure the daemon: open ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`);
@@ -93,6 +138,11 @@ function fromFile(path: string, cfg: DaemonConfig, required: boolean): void {
   if (j.group) cfg.group = j.group;
   if (j['default-runtime']) cfg.runtime = j['default-runtime'];
   if (j.iptables !== undefined) cfg.iptables = !!j.iptables;
+  if (j.tls !== undefined) choice.tls = !!j.tls;
+  if (j.tlsverify !== undefined) choice.tlsVerify = !!j.tlsverify;
+  if (j.tlscacert) cfg.tlsCaCert = j.tlscacert;
+  if (j.tlscert) cfg.tlsCert = j.tlscert;
+  if (j.tlskey) cfg.tlsKey = j.tlskey;
 }
 
 export type ParsedArgs = { config: DaemonConfig } | { exit: string };
@@ -100,6 +150,8 @@ export type ParsedArgs = { config: DaemonConfig } | { exit: string };
 export function parseArgs(argv: string[]): ParsedArgs {
   const cfg = defaults();
   const set: Partial<DaemonConfig> = {};
+  const fileChoice: TlsChoice = {};
+  const flagChoice: TlsChoice = {};
   let configFile = '/etc/berth/daemon.json';
   let configFileGiven = false;
   for (let i = 0; i < argv.length; i++) {
@@ -129,13 +181,19 @@ export function parseArgs(argv: string[]): ParsedArgs {
       case '-G': case '--group': set.group = next(); break;
       case '--default-runtime': set.runtime = next(); break;
       case '--iptables': set.iptables = value === undefined ? true : value === 'true'; break;
+      case '--tls': flagChoice.tls = value === undefined ? true : value === 'true'; break;
+      case '--tlsverify': flagChoice.tlsVerify = value === undefined ? true : value === 'true'; break;
+      case '--tlscacert': set.tlsCaCert = next(); break;
+      case '--tlscert': set.tlsCert = next(); break;
+      case '--tlskey': set.tlsKey = next(); break;
       case '-v': case '--version': return { exit: 'berthd version 0.1.0' };
       case '-h': case '--help': return { exit: USAGE };
       default: throw new Error(`unknown flag: ${arg}\nSee 'berthd --help'.`);
     }
   }
-  fromFile(configFile, cfg, configFileGiven);
+  fromFile(configFile, cfg, fileChoice, configFileGiven);
   Object.assign(cfg, set);
+  cfg.tls = tlsMode({ ...fileChoice, ...flagChoice });
   if (cfg.hosts.length === 0) cfg.hosts = ['unix:///var/run/berth.sock'];
   if (!cfg.pidfile) cfg.pidfile = cfg.execRoot === '/run/berth' ? '/run/berth.pid' : `${cfg.execRoot}/berthd.pid`;
   validateDaemonLogConfig(cfg.logDriver, cfg.logOpts);
