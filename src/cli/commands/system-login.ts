@@ -1,4 +1,4 @@
-// `login`: stores registry credentials in config.json; also the config helpers `logout` uses.
+// `login`: stores registry credentials in config.json (whose path and writing `logout` shares).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from '../command.js';
