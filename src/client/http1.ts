@@ -70,11 +70,25 @@ function sendBody(socket: Socket, body: OutgoingRequest['body']): void {
   body.on('error', (e) => socket.destroy(e));
 }
 
+/** Bounds of what the reader buffers while waiting for a line end: a server that never sends one
+ * gets an error, not an ever-growing buffer. */
+const MAX_HEADER_BYTES = 1024 * 1024;
+const MAX_CHUNK_LINE = 4096;
+
+/** A chunk size: hexadecimal digits, optionally followed by extensions (";name=value"). */
+function chunkSize(line: string): number {
+  const m = /^([0-9a-fA-F]+)[ \t]*(?:;.*)?$/.exec(line);
+  const size = m ? parseInt(m[1], 16) : NaN;
+  if (!Number.isSafeInteger(size)) throw new Error(`malformed chunked encoding: invalid chunk size "${line}"`);
+  return size;
+}
+
 /** Decodes a response body (sized, chunked or until close) into the response stream. */
 class BodyDecoder {
   private remaining: number;
   private chunkState: 'size' | 'data' | 'crlf' | 'trailer' | 'done' = 'size';
   private pending: Buffer = Buffer.alloc(0);
+  private trailerBytes = 0;
 
   constructor(
     private readonly res: HttpResponse,
@@ -92,6 +106,7 @@ class BodyDecoder {
     if (b.length && !this.res.push(b)) this.res.socket.pause();
   }
 
+  /** Takes the next part of the body; throws on malformed chunked framing. */
   feed(data: Buffer): void {
     if (this.mode === 'close') return this.emit(data);
     if (this.mode === 'length') {
@@ -114,17 +129,33 @@ class BodyDecoder {
       }
       const nl = buf.indexOf('\r\n');
       if (nl < 0) {
+        this.checkLineBound(buf.length);
         this.pending = buf;
         return;
       }
+      this.checkLineBound(nl + 2);
       const line = buf.subarray(0, nl).toString('latin1');
       buf = buf.subarray(nl + 2);
-      if (this.chunkState === 'crlf') this.chunkState = 'size';
-      else if (this.chunkState === 'size') {
-        this.remaining = parseInt(line.split(';')[0], 16);
+      if (this.chunkState === 'crlf') {
+        if (line !== '') throw new Error('malformed chunked encoding: missing CRLF after chunk data');
+        this.chunkState = 'size';
+      } else if (this.chunkState === 'size') {
+        this.remaining = chunkSize(line);
         this.chunkState = this.remaining === 0 ? 'trailer' : 'data';
-      } else if (this.chunkState === 'trailer' && line === '') this.chunkState = 'done';
+      } else {
+        this.trailerBytes += nl + 2;
+        if (line === '') this.chunkState = 'done';
+      }
     }
+  }
+
+  /** A framing line of `length` bytes so far: chunk size lines and the trailer section are bounded. */
+  private checkLineBound(length: number): void {
+    if (this.chunkState === 'trailer') {
+      if (this.trailerBytes + length > MAX_HEADER_BYTES) {
+        throw new Error(`malformed chunked encoding: trailer section exceeds ${MAX_HEADER_BYTES} bytes`);
+      }
+    } else if (length > MAX_CHUNK_LINE) throw new Error('malformed chunked encoding: chunk size line too long');
   }
 }
 
@@ -158,21 +189,40 @@ export async function httpRequest(target: ConnectTarget, req: OutgoingRequest, u
     let head: Buffer = Buffer.alloc(0);
     let res: HttpResponse | undefined;
     let decoder: BodyDecoder | undefined;
-    const onData = (data: Buffer) => {
-      if (decoder) {
-        decoder.feed(data);
-        if (decoder.finished) finish();
+    /**
+     * Ends the exchange with `e`: on the request before the response, else on the body. The body
+     * errs on the next turn: a fault in the packet that carried the head is found before the
+     * caller, who gets the response only then, can listen.
+     */
+    const fail = (e: Error) => {
+      socket.destroy();
+      if (!res) return reject(e);
+      const body = res;
+      setImmediate(() => body.destroy(e));
+    };
+    const feed = (data: Buffer) => {
+      try {
+        decoder!.feed(data);
+      } catch (e) {
+        fail(e as Error);
         return;
       }
+      if (decoder!.finished) finish();
+    };
+    const onData = (data: Buffer) => {
+      if (decoder) return feed(data);
       head = head.length ? Buffer.concat([head, data]) : data;
       const end = head.indexOf('\r\n\r\n');
+      if ((end < 0 ? head.length : end + 4) > MAX_HEADER_BYTES) {
+        fail(new Error(`malformed HTTP response: header section exceeds ${MAX_HEADER_BYTES} bytes`));
+        return;
+      }
       if (end < 0) return;
       const lines = head.subarray(0, end).toString('latin1').split('\r\n');
       const rest = head.subarray(end + 4);
       const m = /^HTTP\/1\.[01] (\d{3}) ?(.*)$/.exec(lines[0]);
       if (!m) {
-        socket.destroy();
-        reject(new Error(`malformed HTTP response: ${lines[0]}`));
+        fail(new Error(`malformed HTTP response: ${lines[0]}`));
         return;
       }
       res = new HttpResponse(socket);
@@ -194,8 +244,7 @@ export async function httpRequest(target: ConnectTarget, req: OutgoingRequest, u
       const mode = noBody ? 'none' : te.includes('chunked') ? 'chunked' : length !== undefined ? 'length' : 'close';
       decoder = new BodyDecoder(res, mode, Number(length ?? 0));
       resolve({ kind: 'response', res });
-      if (rest.length) decoder.feed(rest);
-      if (decoder.finished) finish();
+      feed(rest);
     };
     const finish = () => {
       socket.off('data', onData);
@@ -212,9 +261,6 @@ export async function httpRequest(target: ConnectTarget, req: OutgoingRequest, u
     };
     socket.on('data', onData);
     socket.on('end', onEnd);
-    socket.on('error', (e) => {
-      if (res) res.destroy(e);
-      else reject(e);
-    });
+    socket.on('error', fail);
   });
 }

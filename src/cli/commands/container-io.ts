@@ -6,11 +6,9 @@ import type { Command } from '../command.js';
 import { inspectObjects, rawGetter } from '../inspect.js';
 import { monitorTtySize, pumpStreams } from '../streams.js';
 import { apiTimestamp } from '../timestamps.js';
-import { formatFlag } from './shared.js';
+import { enc, formatFlag } from './shared.js';
 import { checkInputTty } from './container-run.js';
 import { readFileSync } from 'node:fs';
-
-const enc = encodeURIComponent;
 
 export const logs: Command = {
   name: 'logs',

@@ -6,9 +6,7 @@ import { renderList, rowContext } from '../format/list.js';
 import { keyValues, filtersJSON, truncateId } from '../format/names.js';
 import { inspectObjects, rawGetter } from '../inspect.js';
 import { ApiError } from '../../client/errors.js';
-import { confirm, formatFlag } from './shared.js';
-
-const enc = encodeURIComponent;
+import { confirm, enc, formatFlag } from './shared.js';
 
 interface NetworkSummary {
   Id: string;

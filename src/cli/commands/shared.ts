@@ -3,6 +3,9 @@ import type { FlagSpec } from '../flags.js';
 import { ApiError } from '../../client/errors.js';
 import { StatusError, type Cli } from '../context.js';
 
+/** Path segments in request URLs. */
+export const enc = encodeURIComponent;
+
 const formatTail =
   "'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates";
 
