@@ -12,7 +12,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaults } from '../src/daemon/config.js';
 import type { Daemon } from '../src/daemon/daemon.js';
-import { NetworkService, type NetworkRequest, type NetworkState } from '../src/network/service.js';
+import { NetworkService } from '../src/daemon/networks.js';
+import type { NetworkRequest, NetworkState } from '../src/network/types.js';
 
 const sh = (cmd: string, args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8' });
 const tryRun = (cmd: string, args: string[]): boolean => {

@@ -8,7 +8,7 @@ import type { DaemonConfig } from './config.js';
 import { EventService } from './events.js';
 import { ImageService } from './images.js';
 import { ContainerService } from './containers/service.js';
-import { NetworkService } from '../network/service.js';
+import { NetworkService } from './networks.js';
 import { loadHostFacts, type HostFacts } from './system.js';
 
 /** containerd namespace that holds berth's images, containers and tasks. */

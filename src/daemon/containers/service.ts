@@ -11,7 +11,7 @@ import { conflict, invalid, notFound, EngineError } from '../../common/errors.js
 import { anyJson, grpcMessage } from '../../runtime/containerd-client.js';
 import { FifoPool } from '../../runtime/fifo-pool.js';
 import type { Mount } from '../../runtime/snapshot-layers.js';
-import type { NetworkRequest } from '../../network/service.js';
+import type { NetworkRequest } from '../../network/types.js';
 import { validateLogConfig } from './logs/index.js';
 import { generateName, normalizeName } from './names.js';
 import { initialState, RecordStore, rfc3339Nano, type ContainerRecord } from './record.js';

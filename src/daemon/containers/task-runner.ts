@@ -9,7 +9,7 @@ import { makeFifos, removeFifos, TaskStreams } from '../../runtime/task-io.js';
 import { layerDirs } from '../../runtime/snapshot-layers.js';
 import { buildSpec } from '../../runtime/oci-spec.js';
 import { resolveUser } from '../../runtime/rootfs-user.js';
-import type { NetworkState } from '../../network/service.js';
+import type { NetworkState } from '../../network/types.js';
 import { createLogger, type Logger } from './logs/index.js';
 import { mergeEnv, DEFAULT_PATH } from './create-config.js';
 import type { ContainerRecord } from './record.js';

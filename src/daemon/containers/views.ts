@@ -3,7 +3,7 @@
 import type { Daemon } from '../daemon.js';
 import { invalid } from '../../common/errors.js';
 import { checkFilterNames, matchLabels, parseTimestamp, type Filters } from '../../common/filters.js';
-import type { NetworkState } from '../../network/service.js';
+import type { NetworkState } from '../../network/types.js';
 import { rootfsDirs } from '../../runtime/snapshot-layers.js';
 import { parseTime, type ContainerRecord } from './record.js';
 import { sizes } from './fs-views.js';

@@ -1,27 +1,23 @@
-// Container networking: the predefined `bridge` (CNI bridge + host-local + portmap), `host` and
-// `none` networks, published ports, and the /etc files of containers.
+// The Engine's networks as a daemon service: the predefined `bridge` (CNI bridge + host-local +
+// portmap), `host` and `none` networks with their filters and state under the data-root, the
+// endpoints of containers, their published ports and /etc files. The drivers live in src/network.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import type { Daemon } from '../daemon/daemon.js';
+import type { Daemon } from './daemon.js';
 import { conflict, invalid, notFound } from '../common/errors.js';
 import { checkFilterNames, matchLabels, type Filters } from '../common/filters.js';
-import { addChain, delChain, invokePlugin } from './cni.js';
-import { ensureBridge, loadNetworks, readJson, writeJsonAtomic, type NetworksFile } from './default-bridge.js';
-import { writeEtc } from './etc-files.js';
-import { AddressPicker } from './ipam.js';
-import { macFromIp } from './ipv4.js';
-import { removeBridgeRules, removeIdleHostportChains } from './iptables.js';
-import { PortRegistry, wantedPorts } from './ports.js';
-import { networkResource, networkSettings, PREDEFINED, type Endpoint, type PredefinedName } from './resources.js';
-import type { NetworkRequest, NetworkResource, NetworkSettings, NetworkState, PreparedNetwork, PublishedPort } from './types.js';
+import { addChain, delChain, invokePlugin } from '../network/cni.js';
+import { ensureBridge, loadNetworks, readJson, writeJsonAtomic, type NetworksFile } from '../network/default-bridge.js';
+import { teardownBridge } from '../network/teardown.js';
+import { writeEtc } from '../network/etc-files.js';
+import { AddressPicker } from '../network/ipam.js';
+import { macFromIp } from '../network/ipv4.js';
+import { PortRegistry, wantedPorts } from '../network/ports.js';
+import { networkResource, networkSettings, PREDEFINED, type Endpoint, type PredefinedName } from '../network/resources.js';
+import type { NetworkRequest, NetworkResource, NetworkSettings, NetworkState, PreparedNetwork, PublishedPort } from '../network/types.js';
 import { compileUserRegexp } from '../common/regexp.js';
 
-export type { NetworkRequest, NetworkSettings, NetworkState, PreparedNetwork } from './types.js';
-
-const exec = promisify(execFile);
 const IFNAME = 'eth0';
 const hex64 = () => randomBytes(32).toString('hex');
 
@@ -301,17 +297,4 @@ export class NetworkService {
     await this.settle();
     await teardownBridge(this.nets.bridge.device);
   }
-}
-
-/** Deletes a bridge device and its iptables rules (usable without a running daemon). */
-export async function teardownBridge(device: string): Promise<void> {
-  await exec('ip', ['link', 'del', device]).catch(() => undefined);
-  await removeBridgeRules(device).catch(() => undefined);
-  await removeIdleHostportChains();
-}
-
-/** Removes the bridge and iptables rules a (stopped) berthd made for `dataRoot`, if any. */
-export async function teardownDataRoot(dataRoot: string): Promise<void> {
-  const device = readJson<NetworksFile>(join(dataRoot, 'network', 'networks.json'))?.bridge.device;
-  if (device) await teardownBridge(device);
 }
