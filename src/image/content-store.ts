@@ -3,7 +3,7 @@
 // so that nothing written is garbage-collected before an image record references it.
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { Containerd, GrpcStatus, isGrpcCode } from '../runtime/containerd-client.js';
+import { type Containerd, GrpcStatus, isGrpcCode } from '../runtime/containerd-client.js';
 
 export interface Descriptor { mediaType: string; digest: string; size: number }
 
@@ -14,12 +14,10 @@ const WINDOW = 4;
 export async function withLease<T>(c: Containerd, work: (leased: Containerd) => Promise<T>): Promise<T> {
   const id = `berth-${randomBytes(8).toString('hex')}`;
   await c.leases.Create({ id, labels: { 'containerd.io/gc.expire': new Date(Date.now() + 3_600_000).toISOString() } });
-  const leased = new Containerd(c.address, c.namespace);
-  leased.metadata.set('containerd-lease', id);
+  const leased = c.withMetadata('containerd-lease', id);
   try {
     return await work(leased);
   } finally {
-    leased.close();
     await c.leases.Delete({ id, sync: false }).catch(() => undefined);
   }
 }

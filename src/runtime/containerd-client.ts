@@ -65,12 +65,20 @@ export class Containerd {
   private readonly channel: grpc.Channel;
   readonly metadata = new grpc.Metadata();
 
-  constructor(readonly address: string, readonly namespace: string) {
-    this.channel = new grpc.Channel(`unix://${address}`, grpc.credentials.createInsecure(), {
+  /** `shared`: the channel of the connection this one is a view of (see withMetadata). */
+  constructor(readonly address: string, readonly namespace: string, private readonly shared?: grpc.Channel) {
+    this.channel = shared ?? new grpc.Channel(`unix://${address}`, grpc.credentials.createInsecure(), {
       'grpc.max_receive_message_length': 64 * 1024 * 1024,
       'grpc.max_send_message_length': 64 * 1024 * 1024,
     });
     this.metadata.set('containerd-namespace', namespace);
+  }
+
+  /** The same connection (one channel) whose calls also carry `key: value`, e.g. a lease. */
+  withMetadata(key: string, value: string): Containerd {
+    const view = new Containerd(this.address, this.namespace, this.channel);
+    view.metadata.set(key, value);
+    return view;
   }
 
   service(name: ServiceName): Service {
@@ -102,7 +110,8 @@ export class Containerd {
   get events() { return this.service('events'); }
   get version() { return this.service('version'); }
 
-  close(): void { this.channel.close(); }
+  /** Closes the channel (a view leaves its connection's channel open). */
+  close(): void { if (!this.shared) this.channel.close(); }
 }
 
 /** Wraps a JSON document as a protobuf Any, as containerd expects for OCI specs and options. */
