@@ -219,8 +219,8 @@ export function containerRoutes(r: Router, d: Daemon): void {
     const tar = await svc().export(ctx.params.id);
     const res = ctx.res!;
     res.writeHead(200, { 'Content-Type': 'application/x-tar' });
-    tar.pipe(res);
-    res.once('close', () => tar.destroy());
+    // A failing tar aborts the response (never a clean, cut-off 200); a client gone kills tar.
+    pipeline(tar, res).catch(() => undefined);
   });
 
   r.get('/containers/:id/logs', async (ctx) => {

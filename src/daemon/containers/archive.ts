@@ -2,19 +2,22 @@
 // through /proc/<pid>/root, a stopped one's by mounting its snapshot for the call. Every path
 // (the request's and each tar entry's) is resolved inside that root by resolveScoped, so `..`
 // and symlinks (absolute ones too) never lead out of it; entries that would escape are refused.
-import { spawn, execFile } from 'node:child_process';
-import { constants, createWriteStream, type Stats } from 'node:fs';
-import { chmod, lchown, link, lstat, mkdir, open, rm, symlink, unlink, utimes, lutimes } from 'node:fs/promises';
+// HEAD and GET only read through descriptors opened without following links (openScoped), safe
+// on a running container; PUT writes by path, so it runs with the container frozen.
+import { spawn, execFile, type ChildProcessByStdio } from 'node:child_process';
+import { constants, createReadStream, createWriteStream, type Stats } from 'node:fs';
+import { chmod, lchown, link, lstat, mkdir, mkdtemp, open, rm, symlink, unlink, utimes, lutimes } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { internal, invalid, notFound } from '../../common/errors.js';
-import { hostPath, resolveScoped } from '../../runtime/scoped-path.js';
+import { hostPath, openScoped, resolveScoped } from '../../runtime/scoped-path.js';
 import type { Mount } from '../../runtime/snapshot-layers.js';
 import type { Live } from './live.js';
 import { mountPrivately } from './private-mount.js';
+import { tarOutput } from './tar-output.js';
 
 const run = promisify(execFile);
 
@@ -49,9 +52,15 @@ function goMode(st: Stats): number {
 
 const endsWithDot = (p: string) => p === '.' || p.endsWith('/.');
 
+/** The entry's own stat (a link's, not its target's), reached without following symlinks. */
+async function statScoped(root: string, resolved: string): Promise<Stats | undefined> {
+  const fh = await openScoped(root, resolved).catch(() => undefined);
+  if (!fh) return undefined;
+  try { return await fh.stat(); } finally { await fh.close(); }
+}
+
 async function isDirectory(root: string, resolved: string): Promise<boolean> {
-  const st = await lstat(hostPath(root, await resolveScoped(root, resolved, true))).catch(() => undefined);
-  return st?.isDirectory() ?? false;
+  return (await statScoped(root, await resolveScoped(root, resolved, true)))?.isDirectory() ?? false;
 }
 
 /** Docker's SplitPathDirEntry on a container path: the directory and the last element ('.' kept). */
@@ -85,7 +94,7 @@ function renameTop(name: string): string {
 
 export async function statPath(root: string, path: string, containerRef: string): Promise<PathStat> {
   const { resolved, base } = await resolveSource(root, path);
-  const st = await lstat(hostPath(root, resolved)).catch(() => undefined);
+  const st = await statScoped(root, resolved);
   if (!st) throw notFound(`Could not find the file ${path} in container ${containerRef}`);
   // A trailing `/` or `/.` asserts a directory (through a symlink too), as lstat does in Docker.
   if ((path.endsWith('/') || endsWithDot(path)) && path !== '/' && !(await isDirectory(root, resolved))) {
@@ -104,11 +113,7 @@ export function statHeader(stat: PathStat): string {
   return Buffer.from(JSON.stringify(stat)).toString('base64');
 }
 
-/**
- * A tar of the path (named by its last element, as Docker archives it). The stream fails when tar
- * does (so the client never takes a cut-off archive for a whole one), and closes only after tar
- * has exited, also when the reader destroys it early.
- */
+/** A tar of the path (named by its last element, as Docker archives it); see tar-output.ts. */
 export async function archivePath(root: string, path: string): Promise<Readable> {
   const { resolved, base } = await resolveSource(root, path);
   // The entry is tarred from its directory under its own name; a followed link's target (named
@@ -116,27 +121,16 @@ export async function archivePath(root: string, path: string): Promise<Readable>
   const renamed = base !== '.' && base !== '/' && posix.basename(resolved) !== base;
   const whole = base === '.' || base === '/' || renamed;
   const rename = renamed ? [`--transform=${renameTop(base)}`] : [];
-  const dir = hostPath(root, whole ? resolved : posix.dirname(resolved));
-  const child = spawn('tar', ['--numeric-owner', ...rename, '-C', dir, '-cf', '-', '--', whole ? '.' : base], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((resolve) => {
-    child.once('close', resolve);
-    child.once('error', () => resolve(null));
-  });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => { if (stderr.length < 4096) stderr += d; });
-  const out = new PassThrough({
-    destroy(err, callback) {
-      child.stdout.destroy();
-      child.kill('SIGKILL');
-      void exited.then(() => callback(err));
-    },
-  });
-  child.stdout.pipe(out, { end: false });
-  void exited.then((code) => {
-    if (code === 0) out.end();
-    else out.destroy(new Error(`tar failed (exit status ${code}): ${stderr.trim()}`));
-  });
-  return out;
+  // tar starts in the directory pinned here (its fd 3) and walks down from it without following
+  // links, so what the container renames or swaps meanwhile never leads tar out of its root.
+  const dir = await openScoped(root, whole ? resolved : posix.dirname(resolved));
+  let child: ChildProcessByStdio<null, Readable, Readable>;
+  try {
+    child = spawn('tar', ['--numeric-owner', ...rename, '-C', '/proc/self/fd/3', '-cf', '-', '--', whole ? '.' : base], { stdio: ['ignore', 'pipe', 'pipe', dir.fd] }) as ChildProcessByStdio<null, Readable, Readable>;
+  } finally {
+    await dir.close();
+  }
+  return tarOutput(child);
 }
 
 interface ExtractOptions { noOverwriteDirNonDir: boolean }
@@ -212,6 +206,27 @@ async function extractEntry(root: string, dest: string, h: Header, body: Readabl
       // Devices, FIFOs and extended headers are not created by a copy.
       body.resume();
   }
+}
+
+/** An upload held on the host, to be read (once) into a container. */
+export interface Spooled { read(): Readable; release(): Promise<void> }
+
+/**
+ * Saves an upload to a file under `scratch` (a root-only directory) before the copy freezes the
+ * container, so that the freeze lasts as long as the extraction, never as long as a slow client.
+ */
+export async function spoolUpload(source: Readable, scratch: string): Promise<Spooled> {
+  await mkdir(scratch, { recursive: true, mode: 0o700 });
+  const dir = await mkdtemp(join(scratch, 'up-'));
+  const release = () => rm(dir, { recursive: true, force: true });
+  const file = join(dir, 'upload.tar');
+  try {
+    await pipeline(source, createWriteStream(file, { mode: 0o600 }));
+  } catch (err) {
+    await release();
+    throw invalid(`Error processing tar file: ${(err as Error).message}`);
+  }
+  return { read: () => createReadStream(file), release };
 }
 
 /** Extracts a tar stream into the directory `path` of the container's root. */

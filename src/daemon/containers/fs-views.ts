@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { rootfsDirs, type Mount } from '../../runtime/snapshot-layers.js';
 import { INIT_PATHS } from './init-stubs.js';
 import { mountPrivately } from './private-mount.js';
+import { tarOutput } from './tar-output.js';
 
 export interface Change { Path: string; Kind: 0 | 1 | 2 }
 
@@ -81,7 +82,7 @@ export async function sizes(mounts: Mount[]): Promise<{ SizeRw: number; SizeRoot
 
 /**
  * A tar stream of the container's filesystem, its layers mounted read-only under `scratch` (a
- * root-only directory); the mount goes away when the stream ends.
+ * root-only directory); the mount goes away when the stream ends. The stream fails when tar does.
  */
 export async function exportRootfs(mounts: Mount[], scratch: string): Promise<Readable> {
   const { upper, lowers } = rootfsDirs(mounts);
@@ -91,8 +92,8 @@ export async function exportRootfs(mounts: Mount[], scratch: string): Promise<Re
     : await mountPrivately(scratch, 'none', layers[0], ['bind', 'ro']);
   // Top-level names fed on stdin, so entries read "bin/sh" as in Docker's export (not "./bin/sh").
   const names = (await readdir(root.dir)).sort();
-  const tar = spawn('tar', ['--numeric-owner', '--xattrs', '-C', root.dir, '--null', '-T', '-', '-cf', '-'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const tar = spawn('tar', ['--numeric-owner', '--xattrs', '-C', root.dir, '--null', '-T', '-', '-cf', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
   tar.stdin.end(names.map((n) => `${n}\0`).join(''));
   tar.once('close', () => void root.release());
-  return tar.stdout;
+  return tarOutput(tar);
 }

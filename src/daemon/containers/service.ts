@@ -23,7 +23,7 @@ import { stateWord } from './status.js';
 import { ExecService } from './exec.js';
 import { changes, exportRootfs, sizes, type Change } from './fs-views.js';
 import { top } from './top.js';
-import { archivePath, extractInto, openRootfs, statPath, type PathStat, type Rootfs } from './archive.js';
+import { archivePath, extractInto, openRootfs, spoolUpload, statPath, type PathStat, type Rootfs } from './archive.js';
 import { CopyFreeze } from './copy-freeze.js';
 import { writeInitStubs } from './init-stubs.js';
 import { SNAPSHOTTER, TaskRunner } from './task-runner.js';
@@ -326,11 +326,13 @@ export class ContainerService {
 
   // ---- docker cp --------------------------------------------------------------------------
 
-  /**
-   * The container's root directory for a copy (its live root, or its snapshot mounted for the call).
-   * A running container stays frozen until the root is released (see copy-freeze.ts).
-   */
-  private async openCopyRoot(l: Live, writable: boolean): Promise<Rootfs> {
+  /** The container's root directory for a copy (its live root, or its snapshot mounted for the call). */
+  private openCopyRoot(l: Live, writable: boolean): Promise<Rootfs> {
+    return openRootfs(l, () => this.idleMounts(l), writable, this.d.runPath('mnt'));
+  }
+
+  /** Runs `fn` on the container's root directory with a running container frozen (see copy-freeze.ts). */
+  private async onFrozenRootfs<T>(l: Live, writable: boolean, fn: (root: string) => Promise<T>): Promise<T> {
     const id = l.rec.ID;
     const tasks = this.d.containerd.tasks;
     l.copyFreeze ??= new CopyFreeze({
@@ -340,26 +342,21 @@ export class ContainerService {
     });
     const thaw = await l.copyFreeze.hold(l.rec.State.Running);
     try {
-      const root = await openRootfs(l, () => this.idleMounts(l), writable, this.d.runPath('mnt'));
-      return { dir: root.dir, release: () => root.release().finally(thaw) };
-    } catch (err) {
+      const root = await this.openCopyRoot(l, writable);
+      try { return await fn(root.dir); } finally { await root.release(); }
+    } finally {
       await thaw();
-      throw err;
     }
   }
 
-  /** Runs `fn` on the container's root directory, opened for a copy. */
-  private async onRootfs<T>(l: Live, writable: boolean, fn: (root: string) => Promise<T>): Promise<T> {
-    const root = await this.openCopyRoot(l, writable);
-    try { return await fn(root.dir); } finally { await root.release(); }
-  }
-
+  /** Reads need no freeze: they never follow a link the container could swap in (see archive.ts). */
   async archiveStat(ref: string, path: string): Promise<PathStat> {
     const l = this.get(ref);
-    return this.onRootfs(l, false, (root) => statPath(root, path, ref));
+    const root = await this.openCopyRoot(l, false);
+    try { return await statPath(root.dir, path, ref); } finally { await root.release(); }
   }
 
-  /** The path's stat and a tar of it; the root stays open (and frozen) until the tar stream closes. */
+  /** The path's stat and a tar of it; a stopped container's root stays mounted until the tar stream closes. */
   async archiveGet(ref: string, path: string): Promise<{ stat: PathStat; tar: Readable }> {
     const l = this.get(ref);
     const root = await this.openCopyRoot(l, false);
@@ -378,7 +375,12 @@ export class ContainerService {
   async archivePut(ref: string, path: string, body: Readable, opts: { noOverwriteDirNonDir: boolean }): Promise<void> {
     const l = this.get(ref);
     if (l.rec.HostConfig.ReadonlyRootfs) throw new EngineError(403, 'container rootfs is marked read-only');
-    await this.onRootfs(l, true, (root) => extractInto(root, path, ref, body, opts));
+    const upload = await spoolUpload(body, this.d.runPath('mnt'));
+    try {
+      await this.onFrozenRootfs(l, true, (root) => extractInto(root, path, ref, upload.read(), opts));
+    } finally {
+      await upload.release();
+    }
     this.emit(l, 'extract-to-dir');
   }
 

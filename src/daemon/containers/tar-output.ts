@@ -1,0 +1,27 @@
+// The archive a tar child writes, as a stream that fails when tar does (so that a reader never
+// takes a cut-off archive for a whole one) and closes only after tar has exited, also when the
+// reader destroys it early (tar is killed then).
+import type { ChildProcess } from 'node:child_process';
+import { PassThrough, type Readable } from 'node:stream';
+
+export function tarOutput(child: ChildProcess & { stdout: Readable; stderr: Readable }): Readable {
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('close', resolve);
+    child.once('error', () => resolve(null));
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => { if (stderr.length < 4096) stderr += d; });
+  const out = new PassThrough({
+    destroy(err, callback) {
+      child.stdout.destroy();
+      child.kill('SIGKILL');
+      void exited.then(() => callback(err));
+    },
+  });
+  child.stdout.pipe(out, { end: false });
+  void exited.then((code) => {
+    if (code === 0) out.end();
+    else out.destroy(new Error(`tar failed (exit status ${code}): ${stderr.trim()}`));
+  });
+  return out;
+}
