@@ -138,10 +138,10 @@ test('an upload cut off in the middle of a file leaves no descriptor open', asyn
     req.on('error', () => undefined);
     req.write(partial);
     // berthd saves the upload before it touches the container.
-    await waitFor(async () => openFilesOf('/upload.tar').length > 0 || e.kind !== 'berthd', 60_000, 'the upload to start');
+    await waitFor(async () => openFilesOf('/data.tar').length > 0 || e.kind !== 'berthd', 60_000, 'the upload to start');
     req.destroy();
   }
-  const open = () => [...openFilesOf(marker), ...openFilesOf('/upload.tar')];
+  const open = () => [...openFilesOf(marker), ...openFilesOf('/data.tar')];
   await waitFor(async () => open().length === 0, 3000, 'descriptors of cut-off uploads to be closed').catch(() => undefined);
   assert.deepEqual(open(), []);
 });

@@ -1,13 +1,14 @@
 // berthd's own mounts (a stopped container's root for `docker cp`, the layers for `docker
-// export`) live in a root-only directory of the exec-root and carry nosuid,nodev,noexec: while a
-// client holds such a stream open, nothing under /tmp is mounted and the image's setuid binaries
-// and device nodes cannot be used through the mount.
+// export`) live in a root-only directory of the exec-root and carry nosuid,nodev,noexec; they last
+// only while the archive is spooled, so a client holding the stream open keeps nothing mounted
+// and cannot stop the container from starting (no second mount of its upper directory).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { startEngine, waitFor, type Engine } from './harness.js';
+import { mountPrivately } from '../src/daemon/containers/private-mount.js';
 
 let e: Engine;
 before(async () => { e = await startEngine(); });
@@ -36,22 +37,36 @@ function holdOpen(urlPath: string): Promise<http.ClientRequest> {
 }
 
 for (const [what, url] of [['cp from a stopped container', '/archive?path=/bin'], ['export', '/export']] as const) {
-  test(`${what}: the temporary mount is nosuid,nodev,noexec in a 0700 directory of the exec-root`, berthOnly, async () => {
+  test(`${what}: nothing stays mounted while a client holds the stream, and the container starts meanwhile`, berthOnly, async () => {
     const name = e.name('pm');
-    assert.equal((await e.docker(['create', '--name', name, 'busybox', 'true'])).code, 0);
+    assert.equal((await e.docker(['create', '--name', name, 'busybox', 'sleep', '600'])).code, 0);
     const execRoot = path.join(path.dirname(e.socketPath), 'exec');
-    const tmpBefore = mountsUnder('/tmp').filter((m) => !m.point.startsWith(path.dirname(e.socketPath)));
     const req = await holdOpen(`/containers/${name}${url}`);
     try {
-      await waitFor(async () => mountsUnder(path.join(execRoot, 'mnt')).length > 0, 60_000, 'the mount');
-      const [m] = mountsUnder(path.join(execRoot, 'mnt'));
-      for (const o of ['nosuid', 'nodev', 'noexec', 'ro']) assert.ok(m.options.includes(o), `${o} in ${m.options}`);
-      assert.equal(fs.statSync(path.join(execRoot, 'mnt')).mode & 0o777, 0o700);
+      assert.deepEqual(mountsUnder(path.join(execRoot, 'mnt')), []);
       assert.deepEqual(mountsUnder('/tmp').filter((p) => /\/berth-(cp|export)-/.test(p.point)), []);
-      assert.deepEqual(mountsUnder('/tmp').filter((p) => !p.point.startsWith(path.dirname(e.socketPath))), tmpBefore);
+      assert.equal(fs.statSync(path.join(execRoot, 'mnt')).mode & 0o777, 0o700);
+      const start = await e.docker(['start', name]);
+      assert.equal(start.code, 0, start.stderr);
+      assert.equal(await e.inspect(name, '{{.State.Running}}'), 'true');
     } finally {
       req.destroy();
     }
-    await waitFor(async () => mountsUnder(path.join(execRoot, 'mnt')).length === 0, 60_000, 'the mount to go');
+    await waitFor(async () => fs.readdirSync(path.join(execRoot, 'mnt')).length === 0, 60_000, 'the spool to go');
+    assert.equal((await e.docker(['rm', '-f', name])).code, 0);
   });
 }
+
+test('a private mount is nosuid,nodev,noexec in a fresh directory of a 0700 directory', berthOnly, async () => {
+  const base = path.join(path.dirname(e.socketPath), 'exec', 'mnt-unit');
+  const m = await mountPrivately(base, 'tmpfs', 'tmpfs', ['ro']);
+  try {
+    const [mine] = mountsUnder(base);
+    assert.equal(mine.point, m.dir);
+    for (const o of ['nosuid', 'nodev', 'noexec', 'ro']) assert.ok(mine.options.includes(o), `${o} in ${mine.options}`);
+    assert.equal(fs.statSync(base).mode & 0o777, 0o700);
+  } finally {
+    await m.release();
+  }
+  assert.deepEqual(mountsUnder(base), []);
+});

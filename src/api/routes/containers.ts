@@ -168,13 +168,13 @@ export function containerRoutes(r: Router, d: Daemon): void {
   });
 
   r.head('/containers/:id/archive', async (ctx) => {
-    const stat = await svc().archiveStat(ctx.params.id, requiredPath(ctx.query));
+    const stat = await svc().fs.archiveStat(ctx.params.id, requiredPath(ctx.query));
     ctx.res!.writeHead(200, { 'X-Docker-Container-Path-Stat': statHeader(stat), 'Content-Type': 'application/json' });
     ctx.res!.end();
   });
 
   r.get('/containers/:id/archive', async (ctx) => {
-    const { stat, tar } = await svc().archiveGet(ctx.params.id, requiredPath(ctx.query));
+    const { stat, tar } = await svc().fs.archiveGet(ctx.params.id, requiredPath(ctx.query));
     const res = ctx.res!;
     res.writeHead(200, { 'X-Docker-Container-Path-Stat': statHeader(stat), 'Content-Type': 'application/x-tar' });
     // A failing tar or a client gone destroys both ends: the client sees a cut-off archive as an error.
@@ -184,7 +184,7 @@ export function containerRoutes(r: Router, d: Daemon): void {
   r.put('/containers/:id/archive', async (ctx) => {
     const q = ctx.query;
     const body = await decompressed(ctx.req);
-    await svc().archivePut(ctx.params.id, requiredPath(q), body, { noOverwriteDirNonDir: bool(q.get('noOverwriteDirNonDir')) });
+    await svc().fs.archivePut(ctx.params.id, requiredPath(q), body, { noOverwriteDirNonDir: bool(q.get('noOverwriteDirNonDir')) });
     ctx.send(200);
   });
 
@@ -193,7 +193,7 @@ export function containerRoutes(r: Router, d: Daemon): void {
     const container = q.get('container');
     if (!container) throw invalid('No container name or ID supplied');
     const body = await ctx.json();
-    const id = await svc().commit(container, {
+    const id = await svc().fs.commit(container, {
       repo: q.get('repo') ?? '', tag: q.get('tag') ?? '', comment: q.get('comment') ?? '', author: q.get('author') ?? '',
       changes: q.getAll('changes').filter(Boolean), pause: q.get('pause') === null || bool(q.get('pause')),
       config: body && typeof body === 'object' && Object.keys(body).length ? body : undefined,
@@ -211,12 +211,12 @@ export function containerRoutes(r: Router, d: Daemon): void {
   });
 
   r.get('/containers/:id/changes', async (ctx) => {
-    const list = await svc().changes(ctx.params.id);
+    const list = await svc().fs.changes(ctx.params.id);
     ctx.send(200, list.length ? list : null);
   });
 
   r.get('/containers/:id/export', async (ctx) => {
-    const tar = await svc().export(ctx.params.id);
+    const tar = await svc().fs.export(ctx.params.id);
     const res = ctx.res!;
     res.writeHead(200, { 'Content-Type': 'application/x-tar' });
     // A failing tar aborts the response (never a clean, cut-off 200); a client gone kills tar.

@@ -208,25 +208,38 @@ async function extractEntry(root: string, dest: string, h: Header, body: Readabl
   }
 }
 
-/** An upload held on the host, to be read (once) into a container. */
+/** A stream held on the host in a file, to be read (once). */
 export interface Spooled { read(): Readable; release(): Promise<void> }
 
-/**
- * Saves an upload to a file under `scratch` (a root-only directory) before the copy freezes the
- * container, so that the freeze lasts as long as the extraction, never as long as a slow client.
- */
-export async function spoolUpload(source: Readable, scratch: string): Promise<Spooled> {
+/** Saves a stream to a file under `scratch` (a root-only directory); fails as the stream does. */
+async function spoolFile(source: Readable, scratch: string): Promise<Spooled> {
   await mkdir(scratch, { recursive: true, mode: 0o700 });
-  const dir = await mkdtemp(join(scratch, 'up-'));
+  const dir = await mkdtemp(join(scratch, 'spool-'));
   const release = () => rm(dir, { recursive: true, force: true });
-  const file = join(dir, 'upload.tar');
+  const file = join(dir, 'data.tar');
   try {
     await pipeline(source, createWriteStream(file, { mode: 0o600 }));
   } catch (err) {
     await release();
-    throw invalid(`Error processing tar file: ${(err as Error).message}`);
+    throw err;
   }
   return { read: () => createReadStream(file), release };
+}
+
+/**
+ * Saves an upload before the copy freezes the container, so that the freeze lasts as long as the
+ * extraction, never as long as a slow client.
+ */
+export async function spoolUpload(source: Readable, scratch: string): Promise<Spooled> {
+  return spoolFile(source, scratch).catch((err) => { throw invalid(`Error processing tar file: ${(err as Error).message}`); });
+}
+
+/** A tar spooled to a file and streamed from it; the file goes when the stream closes. */
+export async function spool(tar: Readable, scratch: string): Promise<Readable> {
+  const held = await spoolFile(tar, scratch);
+  const out = held.read();
+  out.once('close', () => void held.release());
+  return out;
 }
 
 /** Extracts a tar stream into the directory `path` of the container's root. */

@@ -21,21 +21,18 @@ import { createWarnings } from './field-support.js';
 import { taskResources, updatedHostConfig, LINUX_RESOURCES_TYPE } from './update.js';
 import { stateWord } from './status.js';
 import { ExecService } from './exec.js';
-import { changes, exportRootfs, sizes, type Change } from './fs-views.js';
 import { top } from './top.js';
-import { archivePath, extractInto, openRootfs, spoolUpload, statPath, type PathStat, type Rootfs } from './archive.js';
-import { CopyFreeze } from './copy-freeze.js';
 import { writeInitStubs } from './init-stubs.js';
 import { SNAPSHOTTER, TaskRunner } from './task-runner.js';
 import { Lifecycle, requireRunning } from './lifecycle.js';
 import { ExitHandler } from './exits.js';
 import { Removal } from './removal.js';
+import { FsOps } from './fs-ops.js';
 import { restoreContainers } from './restore.js';
 import { watchOom } from '../../runtime/task-oom.js';
 import type { Daemon } from '../daemon.js';
 import { summary } from './views.js';
 import type { Live } from './live.js';
-import type { Readable } from 'node:stream';
 
 export interface CreateRequest { name?: string; body: Record<string, any>; platform?: string }
 
@@ -47,6 +44,7 @@ export class ContainerService {
   readonly lifecycle = new Lifecycle(this);
   readonly exits = new ExitHandler(this);
   readonly removal = new Removal(this);
+  readonly fs = new FsOps(this);
   private readonly live = new Map<string, Live>();
   private readonly names = new Map<string, string>();
   private readonly snapshotMounts = new Map<string, Mount[]>();
@@ -152,7 +150,7 @@ export class ContainerService {
   }
 
   /** The snapshot's mounts once the last task (deleted after the exit is reported) let go of its rootfs. */
-  private async idleMounts(l: Live): Promise<Mount[]> {
+  async idleMounts(l: Live): Promise<Mount[]> {
     await l.taskGone;
     return this.mounts(l.rec.ID);
   }
@@ -278,114 +276,6 @@ export class ContainerService {
       throw invalid(grpcMessage(err));
     });
     this.emit(l, 'resize', { height: String(h), width: String(w) });
-  }
-
-  async export(ref: string): Promise<Readable> {
-    const l = this.get(ref);
-    const stream = await exportRootfs(await this.mounts(l.rec.ID), this.d.runPath('mnt'));
-    this.emit(l, 'export');
-    return stream;
-  }
-
-  // ---- commit ------------------------------------------------------------------------------
-
-  /**
-   * `docker commit`: pauses a running container (unless told not to) while its changes are read.
-   * Under the container's lock, so a user's `pause` or `unpause` waits and is never undone.
-   */
-  async commit(ref: string, opts: { repo: string; tag: string; comment: string; author: string; changes: string[]; pause: boolean; config?: Record<string, any> }): Promise<string> {
-    const l = this.get(ref);
-    return this.locked(l, async () => {
-      const paused = opts.pause && l.rec.State.Running && !l.rec.State.Paused && await this.pauseForCommit(l);
-      try {
-        const id = await this.d.images.commit({
-          imageId: l.rec.Image, containerId: l.rec.ID, containerConfig: l.rec.Config,
-          createdBy: [l.rec.Path, ...l.rec.Args].join(' '), changes: opts.changes, comment: opts.comment, author: opts.author,
-          configOverride: opts.config, mounts: await this.idleMounts(l), repo: opts.repo, tag: opts.tag,
-        });
-        this.emit(l, 'commit', { comment: opts.comment, imageID: id, imageRef: opts.repo ? `${opts.repo}:${opts.tag || 'latest'}` : '' });
-        return id;
-      } finally {
-        if (paused) await this.d.containerd.tasks.Resume({ container_id: l.rec.ID }).catch(() => undefined);
-      }
-    });
-  }
-
-  /** Pauses the task; false when it has already ended (its exit not yet recorded): nothing to pause. */
-  private async pauseForCommit(l: Live): Promise<boolean> {
-    const tasks = this.d.containerd.tasks;
-    try {
-      await tasks.Pause({ container_id: l.rec.ID });
-      return true;
-    } catch (err) {
-      const status = await tasks.Get({ container_id: l.rec.ID }).then((r) => r.process?.status, () => 'STOPPED');
-      if (status === 'STOPPED' || status === 'UNKNOWN') return false;
-      throw new EngineError(500, grpcMessage(err));
-    }
-  }
-
-  // ---- docker cp --------------------------------------------------------------------------
-
-  /** The container's root directory for a copy (its live root, or its snapshot mounted for the call). */
-  private openCopyRoot(l: Live, writable: boolean): Promise<Rootfs> {
-    return openRootfs(l, () => this.idleMounts(l), writable, this.d.runPath('mnt'));
-  }
-
-  /** Runs `fn` on the container's root directory with a running container frozen (see copy-freeze.ts). */
-  private async onFrozenRootfs<T>(l: Live, writable: boolean, fn: (root: string) => Promise<T>): Promise<T> {
-    const id = l.rec.ID;
-    const tasks = this.d.containerd.tasks;
-    l.copyFreeze ??= new CopyFreeze({
-      pause: () => tasks.Pause({ container_id: id }),
-      resume: () => tasks.Resume({ container_id: id }),
-      userPaused: () => l.rec.State.Paused,
-    });
-    const thaw = await l.copyFreeze.hold(l.rec.State.Running);
-    try {
-      const root = await this.openCopyRoot(l, writable);
-      try { return await fn(root.dir); } finally { await root.release(); }
-    } finally {
-      await thaw();
-    }
-  }
-
-  /** Reads need no freeze: they never follow a link the container could swap in (see archive.ts). */
-  async archiveStat(ref: string, path: string): Promise<PathStat> {
-    const l = this.get(ref);
-    const root = await this.openCopyRoot(l, false);
-    try { return await statPath(root.dir, path, ref); } finally { await root.release(); }
-  }
-
-  /** The path's stat and a tar of it; a stopped container's root stays mounted until the tar stream closes. */
-  async archiveGet(ref: string, path: string): Promise<{ stat: PathStat; tar: Readable }> {
-    const l = this.get(ref);
-    const root = await this.openCopyRoot(l, false);
-    try {
-      const stat = await statPath(root.dir, path, ref);
-      const tar = await archivePath(root.dir, path);
-      tar.once('close', () => void root.release());
-      this.emit(l, 'archive-path');
-      return { stat, tar };
-    } catch (err) {
-      await root.release();
-      throw err;
-    }
-  }
-
-  async archivePut(ref: string, path: string, body: Readable, opts: { noOverwriteDirNonDir: boolean }): Promise<void> {
-    const l = this.get(ref);
-    if (l.rec.HostConfig.ReadonlyRootfs) throw new EngineError(403, 'container rootfs is marked read-only');
-    const upload = await spoolUpload(body, this.d.runPath('mnt'));
-    try {
-      await this.onFrozenRootfs(l, true, (root) => extractInto(root, path, ref, upload.read(), opts));
-    } finally {
-      await upload.release();
-    }
-    this.emit(l, 'extract-to-dir');
-  }
-
-  async changes(ref: string): Promise<Change[]> {
-    return changes(await this.mounts(this.get(ref).rec.ID));
   }
 
   /** For the logs reader: the container stopped and its logger finished writing. */
