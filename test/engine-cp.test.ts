@@ -297,3 +297,29 @@ test('a trailing / or /. follows a symlink to a directory: the target is copied 
     assert.equal(fs.readFileSync(path.join(dest, 'in', 'g'), 'utf8'), 'g\n', p);
   }
 });
+
+test('an upload creates the directories its entries lack and sets directory times after their children', async () => {
+  const name = e.name('cpparents');
+  assert.equal((await e.docker(['create', '--name', name, 'busybox', 'true'])).code, 0);
+  const pack = tar.pack();
+  const old = new Date('2001-02-03T04:05:06Z');
+  pack.entry({ name: 'd', type: 'directory', mode: 0o755, mtime: old });
+  pack.entry({ name: 'd/f', mode: 0o644, mtime: old }, 'in d\n');
+  pack.entry({ name: 'a/b/c.txt', mode: 0o644 }, 'deep\n');
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of pack) chunks.push(c as Buffer);
+  const put = await rawRequest(e.socketPath, 'PUT', `/containers/${name}/archive?path=/tmp`, Buffer.concat(chunks), { 'Content-Type': 'application/x-tar' });
+  assert.equal(put.status, 200, put.body);
+  const stat = async (p: string) => {
+    const r = await rawRequest(e.socketPath, 'HEAD', `/containers/${name}/archive?path=${p}`);
+    assert.equal(r.status, 200, `${p}: ${r.status}`);
+    return JSON.parse(Buffer.from(String(r.headers['x-docker-container-path-stat']), 'base64').toString());
+  };
+  assert.equal(Date.parse((await stat('/tmp/d')).mtime), old.getTime());
+  assert.equal((await stat('/tmp/a/b')).mode >>> 0 & 0o777, 0o755);
+  const out = await e.docker(['cp', `${name}:/tmp/a/b/c.txt`, '-']);
+  assert.equal(out.code, 0, out.stderr);
+  assert.match(out.stdout, /deep/);
+  assert.equal((await e.docker(['rm', name])).code, 0);
+});

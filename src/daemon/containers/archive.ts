@@ -149,11 +149,27 @@ async function makeRoom(p: string, isDir: boolean, opts: ExtractOptions, name: s
 
 type Header = tar.Header;
 
-async function extractEntry(root: string, dest: string, h: Header, body: Readable, opts: ExtractOptions): Promise<void> {
+/** Creates the missing directories above an entry (root-owned, 0755), as Docker's untar does. */
+async function makeParents(root: string, dest: string, rel: string): Promise<void> {
+  let at = dest;
+  for (const part of posix.dirname(rel).split('/').filter((x) => x && x !== '.')) {
+    at = posix.join(at, part);
+    const { parent, base } = await resolveEntry(root, at);
+    const p = hostPath(root, posix.join(parent, base));
+    if (!(await lstat(p).catch(() => undefined))) await mkdir(p, 0o755);
+  }
+}
+
+/**
+ * Extracts one entry; a directory's times are left to the caller (`dirTimes`), to be set once
+ * its children are in place (which change them).
+ */
+async function extractEntry(root: string, dest: string, h: Header, body: Readable, opts: ExtractOptions, dirTimes: Map<string, Date>): Promise<void> {
   const rel = posix.normalize(h.name);
   if (rel.startsWith('../') || rel === '..') {
     throw invalid(`invalid tar entry ${JSON.stringify(h.name)}: it is outside of ${dest}`);
   }
+  await makeParents(root, dest, rel);
   const target = posix.join(dest, rel);
   const { parent, base } = await resolveEntry(root, target);
   if (base === '.' || base === '/') {
@@ -171,7 +187,7 @@ async function extractEntry(root: string, dest: string, h: Header, body: Readabl
       if (await makeRoom(p, true, opts, target)) await mkdir(p);
       await chmod(p, mode);
       await lchown(p, uid, gid);
-      await utimes(p, mtime, mtime);
+      dirTimes.set(p, mtime);
       return;
     case 'file': case 'contiguous-file': {
       await makeRoom(p, false, opts, target);
@@ -251,11 +267,13 @@ export async function extractInto(root: string, path: string, containerRef: stri
   const extract = tar.extract();
   source.on('error', (err: Error) => extract.destroy(err));
   source.pipe(extract as unknown as NodeJS.WritableStream);
+  const dirTimes = new Map<string, Date>();
   try {
     for await (const entry of extract) {
       const e = entry as unknown as Readable & { header: Header };
-      await extractEntry(root, dest, e.header, e, opts);
+      await extractEntry(root, dest, e.header, e, opts, dirTimes);
     }
+    for (const [dir, mtime] of dirTimes) await lutimes(dir, mtime, mtime);
   } catch (err) {
     source.destroy();
     if ((err as { status?: number }).status) throw err;
