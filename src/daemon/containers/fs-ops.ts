@@ -38,10 +38,18 @@ export class FsOps {
     try { return await fn(); } finally { await thaw(); }
   }
 
+  /**
+   * Runs a read: on a running container at once (its live root needs no lock, so a `docker cp`
+   * never waits behind a `stop`), on a stopped one under its lock (its snapshot gets mounted).
+   */
+  private reading<T>(l: Live, fn: () => Promise<T>): Promise<T> {
+    return l.rec.State.Running ? fn() : this.svc.locked(l, fn);
+  }
+
   /** Reads need no freeze: they never follow a link the container could swap in (see archive.ts). */
   async archiveStat(ref: string, path: string): Promise<PathStat> {
     const l = this.svc.get(ref);
-    return this.svc.locked(l, async () => {
+    return this.reading(l, async () => {
       const root = await this.openRoot(l, false);
       try { return await statPath(root.dir, path, ref); } finally { await root.release(); }
     });
@@ -50,7 +58,7 @@ export class FsOps {
   /** The path's stat and a tar of it: streamed from a running container, spooled from a stopped one. */
   async archiveGet(ref: string, path: string): Promise<{ stat: PathStat; tar: Readable }> {
     const l = this.svc.get(ref);
-    const out = await this.svc.locked(l, async () => {
+    const out = await this.reading(l, async () => {
       const root = await this.openRoot(l, false);
       const live = l.rec.State.Running;
       try {
