@@ -15,8 +15,8 @@ run: build
 	@scripts/run.sh
 
 test: build
-	@node --test --test-concurrency=1 dist/test/
-	@BERTH_TEST_CLIENT=berth node --test --test-concurrency=1 dist/test/engine-*.test.js
+	@node --test --test-concurrency=1 --test-timeout=900000 dist/test/
+	@BERTH_TEST_CLIENT=berth node --test --test-concurrency=1 --test-timeout=900000 dist/test/engine-*.test.js
 
 test-node24: build
 	@scripts/test-node24.sh

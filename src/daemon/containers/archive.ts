@@ -124,13 +124,13 @@ export async function archivePath(root: string, path: string): Promise<Readable>
   // tar starts in the directory pinned here (its fd 3) and walks down from it without following
   // links, so what the container renames or swaps meanwhile never leads tar out of its root.
   const dir = await openScoped(root, whole ? resolved : posix.dirname(resolved));
-  let child: ChildProcessByStdio<null, Readable, Readable>;
   try {
-    child = spawn('tar', ['--numeric-owner', ...rename, '-C', '/proc/self/fd/3', '-cf', '-', '--', whole ? '.' : base], { stdio: ['ignore', 'pipe', 'pipe', dir.fd] }) as ChildProcessByStdio<null, Readable, Readable>;
+    // tarOutput before any await: a tar that ends meanwhile would otherwise end unheard.
+    return tarOutput(spawn('tar', ['--numeric-owner', ...rename, '-C', '/proc/self/fd/3', '-cf', '-', '--', whole ? '.' : base],
+      { stdio: ['ignore', 'pipe', 'pipe', dir.fd] }) as ChildProcessByStdio<null, Readable, Readable>);
   } finally {
     await dir.close();
   }
-  return tarOutput(child);
 }
 
 interface ExtractOptions { noOverwriteDirNonDir: boolean }
