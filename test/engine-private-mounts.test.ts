@@ -4,11 +4,13 @@
 // and cannot stop the container from starting (no second mount of its upper directory).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { startEngine, waitFor, type Engine } from './harness.js';
 import { mountPrivately } from '../src/daemon/containers/private-mount.js';
+import { overlayMountOf } from '../src/runtime/mountinfo.js';
 
 let e: Engine;
 before(async () => { e = await startEngine(); });
@@ -56,6 +58,44 @@ for (const [what, url] of [['cp from a stopped container', '/archive?path=/bin']
     assert.equal((await e.docker(['rm', '-f', name])).code, 0);
   });
 }
+
+test('export of a running container reads its own rootfs mount: what it wrote, no /proc, no second overlay', berthOnly, async () => {
+  const name = e.name('pmlive');
+  const r = await e.docker(['run', '-d', '--name', name, 'busybox', 'sh', '-c', 'echo live > /marker && sleep 600']);
+  assert.equal(r.code, 0, r.stderr);
+  await waitFor(async () => (await e.docker(['exec', name, 'cat', '/marker'])).stdout === 'live\n', 30_000, 'the marker');
+  const upper = await e.inspect(name, '{{.GraphDriver.Data.UpperDir}}');
+  const overlays = () => fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(`upperdir=${upper}`) || l.includes(`lowerdir=${upper}`));
+  const point = await overlayMountOf(upper);
+  assert.ok(point && point.endsWith('/rootfs'), `the shim's rootfs mount: ${point}`);
+  // A mount of berthd's own would be made in a fresh `m-*` directory of exec/mnt (the spool is a
+  // `spool-*` one). inotify reports in order: once our own sentinel shows, everything before did.
+  const mnt = path.join(path.dirname(e.socketPath), 'exec', 'mnt');
+  fs.mkdirSync(mnt, { recursive: true, mode: 0o700 });
+  const made: string[] = [];
+  let sentinel = () => {};
+  const seen = new Promise<void>((resolve) => { sentinel = resolve; });
+  const watcher = fs.watch(mnt, (_, file) => { if (file === 'sentinel') sentinel(); else if (file) made.push(String(file)); });
+  const out = path.join(path.dirname(e.socketPath), 'live-export.tar');
+  try {
+    const x = await e.docker(['export', '-o', out, name]);
+    assert.equal(x.code, 0, x.stderr);
+    fs.writeFileSync(path.join(mnt, 'sentinel'), '');
+    await seen;
+  } finally {
+    watcher.close();
+    fs.rmSync(path.join(mnt, 'sentinel'), { force: true });
+  }
+  assert.ok(made.some((f) => f.startsWith('spool-')), `the export was spooled in exec/mnt: ${made}`);
+  assert.deepEqual(made.filter((f) => !f.startsWith('spool-')), [], 'no directory made for a mount');
+  const names = execFileSync('tar', ['-tf', out], { encoding: 'utf8' }).split('\n');
+  assert.ok(names.includes('marker'), 'the file the container wrote');
+  assert.deepEqual(names.filter((n) => n.startsWith('proc/') && n !== 'proc/'), [], 'nothing of /proc');
+  assert.equal(execFileSync('tar', ['-xOf', out, 'marker'], { encoding: 'utf8' }), 'live\n');
+  assert.equal(overlays().length, 1, 'only the container\'s own overlay mount');
+  assert.equal(await e.inspect(name, '{{.State.Status}}'), 'running');
+  assert.equal((await e.docker(['rm', '-f', name])).code, 0);
+});
 
 test('a private mount is nosuid,nodev,noexec in a fresh directory of a 0700 directory', berthOnly, async () => {
   const base = path.join(path.dirname(e.socketPath), 'exec', 'mnt-unit');

@@ -89,14 +89,14 @@ export class FsOps {
   }
 
   /**
-   * `docker export`: the layers merged in a read-only private mount, tarred to a spool file while
-   * nothing can change them (a running container frozen meanwhile, a stopped one unable to
-   * start), then streamed from the spool.
+   * `docker export`: the container's filesystem (a running one's own rootfs mount, a stopped
+   * one's layers in a read-only private mount), tarred to a spool file while nothing can change
+   * it (a running container frozen meanwhile, a stopped one unable to start), then streamed.
    */
   async export(ref: string): Promise<Readable> {
     const l = this.svc.get(ref);
     const tar = await this.svc.locked(l, () => this.frozen(l, async () =>
-      spool(await exportRootfs(await this.svc.idleMounts(l), this.scratch), this.scratch)));
+      spool(await exportRootfs(await this.svc.idleMounts(l), l.rec.State.Running, this.scratch), this.scratch)));
     this.svc.emit(l, 'export');
     return tar;
   }

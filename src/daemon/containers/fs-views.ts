@@ -1,13 +1,16 @@
 // Views of a container's filesystem from the overlay directories, without mounting:
-// `changes` (the upper dir against the image layers) and disk usage; plus `export`, which
-// mounts the layers read-only in a temporary directory and streams a tar of it.
+// `changes` (the upper dir against the image layers) and disk usage; plus `export`, which tars
+// a running container's own rootfs mount (never a second overlay over its live upper directory)
+// or a stopped one's layers mounted read-only in a temporary directory.
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { internal } from '../../common/errors.js';
+import { overlayMountOf } from '../../runtime/mountinfo.js';
 import { rootfsDirs, type Mount } from '../../runtime/snapshot-layers.js';
 import { INIT_PATHS } from './init-stubs.js';
-import { mountPrivately } from './private-mount.js';
+import { mountPrivately, type PrivateMount } from './private-mount.js';
 import { tarOutput } from './tar-output.js';
 
 export interface Change { Path: string; Kind: 0 | 1 | 2 }
@@ -80,20 +83,31 @@ export async function sizes(mounts: Mount[]): Promise<{ SizeRw: number; SizeRoot
   return { SizeRw: rw, SizeRootFs: all };
 }
 
-/**
- * A tar stream of the container's filesystem, its layers mounted read-only under `scratch` (a
- * root-only directory); the mount goes away when the stream ends. The stream fails when tar does.
- */
-export async function exportRootfs(mounts: Mount[], scratch: string): Promise<Readable> {
-  const { upper, lowers } = rootfsDirs(mounts);
+/** A running container's rootfs as the shim mounted it: read in place, nothing to undo. */
+async function liveRootfs(upper: string): Promise<PrivateMount> {
+  const dir = upper && await overlayMountOf(upper);
+  if (!dir) throw internal('the running container\'s rootfs is not mounted');
+  return { dir, release: async () => undefined };
+}
+
+/** A stopped container's layers merged read-only under `scratch` (a root-only directory). */
+function layersMount(upper: string, lowers: string[], scratch: string): Promise<PrivateMount> {
   const layers = [upper, ...lowers].filter(Boolean);
-  const root = layers.length > 1
-    ? await mountPrivately(scratch, 'overlay', 'overlay', ['ro', `lowerdir=${layers.join(':')}`])
-    : await mountPrivately(scratch, 'none', layers[0], ['bind', 'ro']);
+  return layers.length > 1
+    ? mountPrivately(scratch, 'overlay', 'overlay', ['ro', `lowerdir=${layers.join(':')}`])
+    : mountPrivately(scratch, 'none', layers[0], ['bind', 'ro']);
+}
+
+/**
+ * A tar stream of the container's filesystem; a temporary mount goes away when the stream ends.
+ * The caller keeps a running container frozen while it is read. The stream fails when tar does.
+ */
+export async function exportRootfs(mounts: Mount[], running: boolean, scratch: string): Promise<Readable> {
+  const { upper, lowers } = rootfsDirs(mounts);
+  const root = running ? await liveRootfs(upper) : await layersMount(upper, lowers, scratch);
   // Top-level names fed on stdin, so entries read "bin/sh" as in Docker's export (not "./bin/sh").
-  const names = (await readdir(root.dir)).sort();
+  const names = (await readdir(root.dir).catch(async (err) => { await root.release(); throw err; })).sort();
   const tar = spawn('tar', ['--numeric-owner', '--xattrs', '-C', root.dir, '--null', '-T', '-', '-cf', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
   tar.stdin.end(names.map((n) => `${n}\0`).join(''));
-  tar.once('close', () => void root.release());
-  return tarOutput(tar);
+  return tarOutput(tar, root.release);
 }

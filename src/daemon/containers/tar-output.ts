@@ -1,13 +1,18 @@
 // The archive a tar child writes, as a stream that fails when tar does (so that a reader never
 // takes a cut-off archive for a whole one) and closes only after tar has exited, also when the
-// reader destroys it early (tar is killed then).
+// reader destroys it early (tar is killed then); `release` (what tar read from, e.g. a temporary
+// mount) is undone before the stream ends, so a reader that saw the end sees nothing left over.
 import type { ChildProcess } from 'node:child_process';
 import { PassThrough, type Readable } from 'node:stream';
 
-export function tarOutput(child: ChildProcess & { stdout: Readable; stderr: Readable }): Readable {
-  const exited = new Promise<number | null>((resolve) => {
+export function tarOutput(child: ChildProcess & { stdout: Readable; stderr: Readable }, release?: () => Promise<void>): Readable {
+  const closed = new Promise<number | null>((resolve) => {
     child.once('close', resolve);
     child.once('error', () => resolve(null));
+  });
+  const exited = closed.then(async (code) => {
+    await release?.().catch(() => undefined);
+    return code;
   });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => { if (stderr.length < 4096) stderr += d; });
