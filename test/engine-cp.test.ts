@@ -3,6 +3,7 @@
 // BERTH_TEST_ENGINE=reference passes).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -322,4 +323,25 @@ test('an upload creates the directories its entries lack and sets directory time
   assert.equal(out.code, 0, out.stderr);
   assert.match(out.stdout, /deep/);
   assert.equal((await e.docker(['rm', name])).code, 0);
+});
+
+test('cp out of a container keeps extended attributes and file capabilities', async () => {
+  const name = e.name('cpxattr');
+  await e.runDetached(name, 'busybox', 'sh', '-c', 'mkdir /x && cp /bin/busybox /x/ping && echo v > /x/f && sleep 300');
+  const pid = await e.inspect(name, '{{.State.Pid}}');
+  const inside = `/proc/${pid}/root/x`;
+  await waitFor(async () => fs.existsSync(`${inside}/f`), 10_000, 'the files');
+  execFileSync('setcap', ['cap_net_raw+ep', `${inside}/ping`]);
+  execFileSync('python3', ['-c', `import os; os.setxattr(${JSON.stringify(`${inside}/f`)}, 'user.colour', b'red')`]);
+  const checks = (dir: string) => {
+    assert.match(execFileSync('getcap', [path.join(dir, 'ping')], { encoding: 'utf8' }), /cap_net_raw[=+]ep/);
+    assert.equal(execFileSync('python3', ['-c', `import os,sys; sys.stdout.write(os.getxattr(${JSON.stringify(path.join(dir, 'f'))}, 'user.colour').decode())`], { encoding: 'utf8' }), 'red');
+  };
+  for (const state of ['running', 'stopped']) {
+    if (state === 'stopped') assert.equal((await e.docker(['stop', '-t', '0', name])).code, 0);
+    const dest = path.join(tmp, `xattr-${state}`);
+    const r = await e.docker(['cp', `${name}:/x`, dest]);
+    assert.equal(r.code, 0, r.stderr);
+    checks(dest);
+  }
 });

@@ -17,7 +17,7 @@ import { hostPath, openScoped, resolveScoped } from '../../runtime/scoped-path.j
 import type { Mount } from '../../runtime/snapshot-layers.js';
 import type { Live } from './live.js';
 import { mountPrivately } from './private-mount.js';
-import { tarOutput } from './tar-output.js';
+import { TAR_CREATE_FLAGS, tarOutput } from './tar-output.js';
 
 const run = promisify(execFile);
 
@@ -126,7 +126,7 @@ export async function archivePath(root: string, path: string): Promise<Readable>
   const dir = await openScoped(root, whole ? resolved : posix.dirname(resolved));
   try {
     // tarOutput before any await: a tar that ends meanwhile would otherwise end unheard.
-    return tarOutput(spawn('tar', ['--numeric-owner', ...rename, '-C', '/proc/self/fd/3', '-cf', '-', '--', whole ? '.' : base],
+    return tarOutput(spawn('tar', [...TAR_CREATE_FLAGS, ...rename, '-C', '/proc/self/fd/3', '-cf', '-', '--', whole ? '.' : base],
       { stdio: ['ignore', 'pipe', 'pipe', dir.fd] }) as ChildProcessByStdio<null, Readable, Readable>);
   } finally {
     await dir.close();

@@ -11,7 +11,7 @@ import { overlayMountOf } from '../../runtime/mountinfo.js';
 import { rootfsDirs, type Mount } from '../../runtime/snapshot-layers.js';
 import { INIT_PATHS } from './init-stubs.js';
 import { mountPrivately, type PrivateMount } from './private-mount.js';
-import { tarOutput } from './tar-output.js';
+import { TAR_CREATE_FLAGS, tarOutput } from './tar-output.js';
 
 export interface Change { Path: string; Kind: 0 | 1 | 2 }
 
@@ -107,7 +107,7 @@ export async function exportRootfs(mounts: Mount[], running: boolean, scratch: s
   const root = running ? await liveRootfs(upper) : await layersMount(upper, lowers, scratch);
   // Top-level names fed on stdin, so entries read "bin/sh" as in Docker's export (not "./bin/sh").
   const names = (await readdir(root.dir).catch(async (err) => { await root.release(); throw err; })).sort();
-  const tar = spawn('tar', ['--numeric-owner', '--xattrs', '-C', root.dir, '--null', '-T', '-', '-cf', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const tar = spawn('tar', [...TAR_CREATE_FLAGS, '-C', root.dir, '--null', '-T', '-', '-cf', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
   tar.stdin.end(names.map((n) => `${n}\0`).join(''));
   return tarOutput(tar, root.release);
 }

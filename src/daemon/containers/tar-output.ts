@@ -5,6 +5,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { PassThrough, type Readable } from 'node:stream';
 
+/**
+ * GNU tar's flags for the archives berthd writes: owners as numbers, every extended attribute
+ * (file capabilities, ACLs, user.*) in PAX records, and none of the per-file atime, ctime and
+ * sub-second mtime records GNU tar adds in that format: Docker's archives carry whole seconds.
+ */
+export const TAR_CREATE_FLAGS = ['--numeric-owner', '--xattrs', '--pax-option=delete=atime,delete=ctime,delete=mtime'];
+
 export function tarOutput(child: ChildProcess & { stdout: Readable; stderr: Readable }, release?: () => Promise<void>): Readable {
   const closed = new Promise<number | null>((resolve) => {
     child.once('close', resolve);
