@@ -84,7 +84,7 @@ const CONFIG_SAMPLES: Record<string, Sample> = {
   Hostname: { value: 'h5host' }, Domainname: { value: 'example.test' }, User: { value: '1000:1000' },
   AttachStdin: { value: true }, AttachStdout: { value: true }, AttachStderr: { value: true },
   ExposedPorts: { value: { '8080/tcp': {} } }, Tty: { value: true }, OpenStdin: { value: true }, StdinOnce: { value: true },
-  Env: { value: ['H5=1'] },
+  Env: { value: ['H5=1'] }, Volumes: { value: { '/h5vol': {} } },
   Cmd: { value: ['echo', 'x'] }, ArgsEscaped: { value: true }, Image: { value: 'busybox' }, WorkingDir: { value: '/tmp' },
   Entrypoint: { value: ['/bin/sh', '-c'] }, MacAddress: { value: '02:42:ac:11:00:99' }, OnBuild: { value: ['RUN true'] },
   Labels: { value: { h5: 'yes' } }, StopSignal: { value: 'SIGUSR1' }, StopTimeout: { value: 3 }, Shell: { value: ['/bin/sh', '-c'] },
@@ -96,7 +96,8 @@ const HOST_SAMPLES: Record<string, Sample> = {
   MemoryReservation: { value: 32 << 20 }, MemorySwap: { value: 128 << 20 }, MemorySwappiness: { value: 10 },
   NanoCpus: { value: 500000000 }, OomKillDisable: { value: true }, Init: { value: true }, PidsLimit: { value: 64 },
   Ulimits: { value: [{ Name: 'nofile', Soft: 1024, Hard: 2048 }] },
-  Binds: { value: ['/tmp:/h5tmp:ro'] }, ContainerIDFile: { value: '/tmp/h5.cid' },
+  Binds: { value: ['/tmp:/h5tmp:ro'] }, ContainerIDFile: { value: '/tmp/h5.cid' }, VolumeDriver: { value: 'local' },
+  VolumesFrom: { value: [] as string[] }, Mounts: { value: [{ Type: 'tmpfs', Target: '/h5t' }] },
   LogConfig: { value: { Type: 'json-file', Config: { 'max-size': '1m' } } }, NetworkMode: { value: 'none' },
   PortBindings: { value: { '80/tcp': [{ HostIp: '', HostPort: '8080' }] } },
   RestartPolicy: { value: { Name: 'on-failure', MaximumRetryCount: 2 } }, AutoRemove: { value: true },
@@ -112,9 +113,9 @@ const HOST_SAMPLES: Record<string, Sample> = {
 // Values a validated field refuses.
 const REFUSED_SAMPLES: Record<string, unknown> = {
   Healthcheck: { Test: ['CMD-SHELL', 'true'], Interval: 1e9 },
-  Binds: ['h5data:/data'],
   Runtime: 'crun',
   Isolation: 'hyperv',
+  VolumeDriver: 'flocker',
 };
 // Validated fields also have an accepted value.
 CONFIG_SAMPLES.Healthcheck = { value: { Test: ['NONE'] } };

@@ -1,7 +1,7 @@
 // What berth does not implement yet is refused through the real clients, never accepted and
-// dropped: `run --mount`, health checks, anonymous volumes and non-blocking log delivery (the docker
-// CLI or berth's CLI, per BERTH_TEST_CLIENT, and docker-py); berthd refuses to start with
-// non-blocking default log options; an image's HEALTHCHECK and VOLUME run with a warning.
+// dropped: health checks and non-blocking log delivery (the docker CLI or berth's CLI, per
+// BERTH_TEST_CLIENT, and docker-py); berthd refuses to start with non-blocking default log
+// options; an image's HEALTHCHECK runs with a warning.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -30,10 +30,6 @@ async function assertRunRefused(args: string[], message: string): Promise<void> 
   assert.equal(await e.inspect(name, '{{.Id}}'), '', 'no container is left behind');
 }
 
-test('run --mount is refused with 400 and exit 125, not run without the mount', berthOnly, async () => {
-  await assertRunRefused(['--mount', 'type=bind,src=/tmp,dst=/x', 'busybox', 'true'], 'berth does not support HostConfig.Mounts yet');
-});
-
 test('run --health-cmd is refused; --no-healthcheck is accepted', berthOnly, async () => {
   await assertRunRefused(['--health-cmd', 'true', '--health-interval', '1s', 'busybox', 'true'], 'berth does not support Config.Healthcheck yet');
   const r = await e.docker(['run', '--rm', '--no-healthcheck', 'busybox', 'true']);
@@ -46,11 +42,6 @@ test('run --log-opt mode=non-blocking is refused', berthOnly, async () => {
     'berth does not support log-opt mode=non-blocking yet');
 });
 
-test('run -v with an anonymous volume and --volumes-from are refused', berthOnly, async () => {
-  await assertRunRefused(['-v', '/data', 'busybox', 'true'], 'berth does not support Config.Volumes yet');
-  await assertRunRefused(['--volumes-from', 'other', 'busybox', 'true'], 'berth does not support HostConfig.VolumesFrom yet');
-});
-
 test('a plain run, with every zero value the client sends, is accepted without warnings', async () => {
   const r = await e.docker(['run', '--rm', 'busybox', 'echo', 'plain']);
   assert.equal(r.code, 0, r.stderr);
@@ -58,13 +49,12 @@ test('a plain run, with every zero value the client sends, is accepted without w
   assert.equal(r.stderr, '');
 });
 
-test('docker-py: a healthcheck, a Mount and non-blocking logs raise APIError 400', berthOnly, async () => {
+test('docker-py: a healthcheck and non-blocking logs raise APIError 400', berthOnly, async () => {
   const script = `
 import docker, sys
 client = docker.from_env(timeout=60)
 cases = [
   ("healthcheck", dict(healthcheck={"test": ["CMD", "true"], "interval": 1000000000})),
-  ("mounts", dict(mounts=[docker.types.Mount("/x", "/tmp", type="bind")])),
   ("log mode", dict(log_config=docker.types.LogConfig(type="json-file", config={"mode": "non-blocking"}))),
 ]
 for what, kw in cases:
@@ -80,13 +70,12 @@ print("NONE accepted")
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(r.stdout.split('\n').filter(Boolean), [
     'healthcheck 400 berth does not support Config.Healthcheck yet',
-    'mounts 400 berth does not support HostConfig.Mounts yet',
     'log mode 400 berth does not support log-opt mode=non-blocking yet',
     'NONE accepted',
   ]);
 });
 
-test("an image's HEALTHCHECK and VOLUME: the container runs, the create warns, State.Health is absent", berthOnly, async () => {
+test("an image's HEALTHCHECK: the container runs, the create warns, State.Health is absent", berthOnly, async () => {
   const base = e.name('hcbase');
   const image = e.name('hc');
   assert.equal((await e.docker(['create', '--name', base, 'busybox', 'true'])).code, 0);
@@ -99,7 +88,6 @@ test("an image's HEALTHCHECK and VOLUME: the container runs, the create warns, S
   assert.equal(r.stdout, 'ran\n');
   assert.equal(r.stderr, [
     "WARNING: berth does not run health checks yet: the image's HEALTHCHECK will not run and the container reports no health status",
-    "WARNING: berth does not create volumes yet: the image's VOLUME /data stays in the container's own filesystem",
     '',
   ].join('\n'));
   const info = JSON.parse((await rawRequest(e.socketPath, 'GET', `/containers/${name}/json`)).body);

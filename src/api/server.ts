@@ -11,6 +11,7 @@ import { systemRoutes } from './routes/system.js';
 import { imageRoutes } from './routes/images.js';
 import { containerRoutes } from './routes/containers.js';
 import { networkRoutes } from './routes/networks.js';
+import { volumeRoutes } from './routes/volumes.js';
 
 export function buildRouter(d: Daemon): Router {
   const r = new Router();
@@ -18,6 +19,7 @@ export function buildRouter(d: Daemon): Router {
   imageRoutes(r, d);
   containerRoutes(r, d);
   networkRoutes(r, d);
+  volumeRoutes(r, d);
   return r;
 }
 

@@ -9,6 +9,7 @@ import { EventService } from './events.js';
 import { ImageService } from './images.js';
 import { ContainerService } from './containers/service.js';
 import { NetworkService } from './networks.js';
+import { VolumeService } from './volumes.js';
 import { loadHostFacts, type HostFacts } from './system.js';
 
 /** containerd namespace that holds berth's images, containers and tasks. */
@@ -21,6 +22,7 @@ export class Daemon {
   images!: ImageService;
   containers!: ContainerService;
   networks!: NetworkService;
+  volumes!: VolumeService;
   host!: HostFacts;
 
   constructor(readonly config: DaemonConfig) {}
@@ -41,10 +43,12 @@ export class Daemon {
     this.containerd = new Containerd(address, NAMESPACE);
     this.images = new ImageService(this);
     this.networks = new NetworkService(this);
+    this.volumes = new VolumeService(this);
     this.containers = new ContainerService(this);
     this.host = await facts;
     await this.images.init();
     await this.networks.init();
+    await this.volumes.init();
     await this.containers.init();
   }
 

@@ -21,7 +21,7 @@ export interface SpecHostConfig {
   Init?: boolean | null; GroupAdd?: string[] | null;
   Devices?: { PathOnHost: string; PathInContainer?: string; CgroupPermissions?: string }[] | null;
   MaskedPaths?: string[] | null; ReadonlyPaths?: string[] | null; IpcMode?: string; PidMode?: string;
-  UTSMode?: string; CgroupnsMode?: string; Binds?: string[] | null;
+  UTSMode?: string; CgroupnsMode?: string;
   /** [height, width] of a Tty container's terminal at start. */
   ConsoleSize?: number[] | null;
 }
@@ -42,9 +42,11 @@ export interface SpecInput {
   initPath?: string;
   /** Namespace paths to join for IpcMode/PidMode/UTSMode `container:<id>` (e.g. /proc/<pid>/ns/ipc). */
   namespacePaths?: { ipc?: string; pid?: string; uts?: string };
+  /** The container's binds, volumes and `--mount` tmpfs mounts, their sources resolved on the host. */
+  mounts?: Mount[];
 }
 
-interface Mount { destination: string; type: string; source: string; options: string[] }
+export interface Mount { destination: string; type: string; source: string; options: string[] }
 interface DeviceRule { allow: boolean; type?: string; major?: number; minor?: number; access: string }
 interface LinuxDevice { path: string; type: string; major: number; minor: number; fileMode: number; uid: number; gid: number }
 
@@ -177,7 +179,7 @@ for (const [group, names] of Object.entries({
 const TMPFS_DATA = ['size', 'mode', 'uid', 'gid', 'nr_inodes', 'nr_blocks', 'mpol'];
 
 /** Docker's MergeTmpfsOptions: later options win, per flag group or data key. */
-function mergeTmpfsOptions(options: string[]): string[] {
+export function mergeTmpfsOptions(options: string[]): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const opt of [...options].reverse()) {
@@ -196,27 +198,6 @@ function mergeTmpfsOptions(options: string[]): string[] {
     out.unshift(opt);
   }
   return out;
-}
-
-const PROPAGATION = ['private', 'rprivate', 'shared', 'rshared', 'slave', 'rslave'];
-
-/** A `/host:/ctr[:opts]` bind as Docker mounts it: rbind, ro when asked, rprivate unless told. */
-function bindMount(spec: string): Mount {
-  const [source, destination, mode = ''] = spec.split(':');
-  if (!source || !destination || !isAbsolute(source) || spec.split(':').length > 3) {
-    throw invalid(`invalid volume specification: '${spec}'`);
-  }
-  if (!isAbsolute(destination)) {
-    throw invalid(`invalid volume specification: '${spec}': invalid mount config for type "bind": invalid mount path: '${destination}' mount path must be absolute`);
-  }
-  let readonly = false;
-  let propagation = 'rprivate';
-  for (const opt of mode ? mode.split(',') : []) {
-    if (opt === 'ro' || opt === 'rw') readonly = opt === 'ro';
-    else if (PROPAGATION.includes(opt)) propagation = opt;
-    else if (!['z', 'Z', 'nocopy', 'consistent', 'cached', 'delegated'].includes(opt)) throw invalid(`invalid mode: ${mode}`);
-  }
-  return { destination: posix.normalize(destination), type: 'bind', source, options: ['rbind', ...(readonly ? ['ro'] : []), propagation] };
 }
 
 function absoluteTmpfsPath(destination: string): string {
@@ -248,7 +229,7 @@ function mounts(input: SpecInput, privileged: boolean): Mount[] {
   const user: Mount[] = [
     ...Object.entries({ '/etc/resolv.conf': input.etcFiles.resolvConf, '/etc/hostname': input.etcFiles.hostname,
       '/etc/hosts': input.etcFiles.hosts }).map(([destination, source]) => ({ destination, type: 'bind', source, options: etcOptions })),
-    ...(hc.Binds ?? []).map(bindMount),
+    ...(input.mounts ?? []),
     ...Object.entries(hc.Tmpfs ?? {}).map(([destination, data]) => ({
       destination: absoluteTmpfsPath(destination), type: 'tmpfs', source: 'tmpfs',
       options: mergeTmpfsOptions(['noexec', 'nosuid', 'nodev', 'rprivate', ...(data ? data.split(',') : [])]),

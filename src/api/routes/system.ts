@@ -36,8 +36,8 @@ export function systemRoutes(r: Router, d: Daemon): void {
   r.get('/version', (ctx) => ctx.send(200, versionInfo(d.host)));
   r.get('/info', async (ctx) => ctx.send(200, await systemInfo(d)));
   r.get('/system/df', async (ctx) => {
-    const [images, containers] = await Promise.all([d.images.df(), d.containers.df()]);
-    ctx.send(200, { LayersSize: images.LayersSize, Images: images.Images, Containers: containers, Volumes: [], BuildCache: [] });
+    const [images, containers, volumes] = await Promise.all([d.images.df(), d.containers.df(), d.volumes.df()]);
+    ctx.send(200, { LayersSize: images.LayersSize, Images: images.Images, Containers: containers, Volumes: volumes, BuildCache: [] });
   });
 
   r.get('/events', (ctx) => {

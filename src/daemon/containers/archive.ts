@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { internal, invalid, notFound } from '../../common/errors.js';
-import { hostPath, openScoped, resolveScoped } from '../../runtime/scoped-path.js';
+import { hostPath, openScoped, resolveScoped } from '../../common/scoped-path.js';
 import type { Mount } from '../../runtime/snapshot-layers.js';
 import type { Live } from './live.js';
 import { mountPrivately } from './private-mount.js';

@@ -16,8 +16,6 @@
 // or {"Test": ["NONE"]}, which disables) is refused. An image's HEALTHCHECK is kept in Config as
 // dockerd keeps it, so that common images stay runnable, but the create answers with a warning
 // that it will not run, and State.Health stays absent: nothing pretends to check health.
-// An image's VOLUME is treated the same way: berth creates no anonymous volumes yet, so the path
-// stays in the container's own filesystem and the create warns about it.
 import { isAbsolute } from 'node:path';
 import { invalid, type EngineError } from '../../common/errors.js';
 import { goArch } from '../../image/platform.js';
@@ -60,17 +58,6 @@ function healthcheck(hc: Record<string, any>): void {
   if (!allZero(hc)) throw unsupported('Config.Healthcheck');
 }
 
-const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
-
-function binds(list: string[]): void {
-  for (const spec of list) {
-    const source = spec.split(':')[0];
-    if (spec.includes(':') && !isAbsolute(source) && VOLUME_NAME.test(source)) {
-      throw unsupported(`named volumes in HostConfig.Binds ("${spec}")`);
-    }
-  }
-}
-
 const BRIDGE = ['', 'default', 'bridge'];
 
 function endpoints(eps: Record<string, any>, body: Record<string, any>): void {
@@ -107,7 +94,7 @@ export const CONFIG_FIELDS: FieldTable = {
   Healthcheck: validated('refused: berth runs no health checks yet; {"Test":["NONE"]} accepted', healthcheck),
   ArgsEscaped: stored('Windows-only: no effect on Linux in dockerd either'),
   Image: honoured('rootfs'),
-  Volumes: refused('anonymous volumes'),
+  Volumes: honoured('anonymous volumes (mount-points.ts)'),
   WorkingDir: honoured('process cwd'),
   Entrypoint: honoured('process args'),
   NetworkDisabled: refused('a container without network (use NetworkMode none)'),
@@ -157,16 +144,18 @@ const RESOURCE_FIELDS: FieldTable = {
 
 export const HOST_FIELDS: FieldTable = {
   ...RESOURCE_FIELDS,
-  Binds: validated('host-path bind mounts; named volumes refused', binds),
+  Binds: honoured('binds and volumes, parsed by volume/mount-spec.ts'),
   ContainerIDFile: stored('client-side: the client writes the file'),
   LogConfig: honoured('json-file and none drivers, validated by logs/drivers.ts (mode=non-blocking refused)'),
   NetworkMode: honoured('default/bridge, host, none, container:<id>'),
   PortBindings: honoured('portmap'),
   RestartPolicy: honoured('restart policies'),
   AutoRemove: honoured('removal after exit'),
-  VolumeDriver: refused('volume drivers'),
-  VolumesFrom: refused('volumes from other containers'),
-  Mounts: refused('HostConfig.Mounts (--mount)'),
+  VolumeDriver: validated('local only', (v: string) => {
+    if (v !== '' && v !== 'local') throw invalid(`error looking up volume plugin ${v}: plugin "${v}" not found (VolumeDriver: berth has the local driver only)`);
+  }),
+  VolumesFrom: honoured('mounts of other containers (mount-points.ts)'),
+  Mounts: honoured('bind, volume, tmpfs and image mounts, parsed by volume/mount-spec.ts'),
   ConsoleSize: honoured('process.consoleSize of a Tty container'),
   Annotations: refused('OCI annotations'),
   CapAdd: honoured('capabilities'),
@@ -282,9 +271,6 @@ export function createWarnings(config: Record<string, any>): string[] {
   const test: unknown[] = config.Healthcheck?.Test ?? [];
   if (test.length > 0 && test[0] !== 'NONE') {
     out.push("berth does not run health checks yet: the image's HEALTHCHECK will not run and the container reports no health status");
-  }
-  for (const path of Object.keys(config.Volumes ?? {})) {
-    out.push(`berth does not create volumes yet: the image's VOLUME ${path} stays in the container's own filesystem`);
   }
   return out;
 }

@@ -6,6 +6,7 @@ import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { diskUsage } from '../../common/disk-usage.js';
 import { internal } from '../../common/errors.js';
 import { overlayMountOf } from '../../runtime/mountinfo.js';
 import { rootfsDirs, type Mount } from '../../runtime/snapshot-layers.js';
@@ -50,28 +51,6 @@ export async function changes(mounts: Mount[]): Promise<Change[]> {
   };
   if (upper && lowers.length) await walk('');
   return out;
-}
-
-/** Bytes used by the regular files (and symlinks) under `dir`, hard links counted once. */
-export async function diskUsage(dir: string): Promise<number> {
-  const seen = new Set<string>();
-  let total = 0;
-  const walk = async (d: string): Promise<void> => {
-    let entries: string[];
-    try { entries = await readdir(d); } catch { return; }
-    for (const name of entries) {
-      const p = join(d, name);
-      const st = await lstat(p).catch(() => undefined);
-      if (!st) continue;
-      if (st.isDirectory()) { await walk(p); continue; }
-      const key = `${st.dev}:${st.ino}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      total += st.size;
-    }
-  };
-  await walk(dir);
-  return total;
 }
 
 /** SizeRw (the upper dir) and SizeRootFs (every layer) of a container. */

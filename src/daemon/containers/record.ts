@@ -1,9 +1,10 @@
 // The container record: what berthd knows of a container, kept in Docker's on-disk shape
 // (<data-root>/containers/<id>/config.v2.json + hostconfig.json) so inspect is a projection.
+import type { MountPoint } from '../../volume/mount-spec.js';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '../../common/atomic-file.js';
 import { nowNs, rfc3339NanoOf } from '../../common/clock.js';
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -43,6 +44,8 @@ export interface ContainerRecord {
   ProcessLabel: string;
   AppArmorProfile: string;
   ExecIDs: string[] | null;
+  /** Binds, volumes, tmpfs and image mounts, resolved at create (Docker's MountPoints). */
+  MountPoints?: MountPoint[];
   /** What the network service returned from attach (survives restarts for detach). */
   NetworkState?: unknown;
   LogPath: string;

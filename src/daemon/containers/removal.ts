@@ -9,6 +9,8 @@ import { sizes } from './fs-views.js';
 import { SNAPSHOTTER } from './task-runner.js';
 import type { ContainerService } from './service.js';
 import type { Live } from './live.js';
+import type { ContainerRecord } from './record.js';
+import { removeAnonymousVolumes, removeImageViews } from './mount-points.js';
 
 export class Removal {
   /** Removals still cleaning up in the background (awaited at shutdown). */
@@ -37,7 +39,7 @@ export class Removal {
         await forceStop();
       }
       if (!this.svc.has(l.rec.ID)) return;
-      await this.removeRecord(l);
+      await this.removeRecord(l, false, !!opts.volumes);
     });
   }
 
@@ -46,8 +48,9 @@ export class Removal {
    * up in the background; the auto-removal after an exit keeps the container visible (status
    * "removing") until its files are gone, as dockerd does, so that clients looking at it right
    * after its exit (docker-py's `containers.run` reads its logs and waits) still find it.
+   * `volumes` (`rm -v`, and the auto-removal) removes its anonymous volumes too.
    */
-  async removeRecord(l: Live, visibleUntilClean = false): Promise<void> {
+  async removeRecord(l: Live, visibleUntilClean = false, volumes = visibleUntilClean): Promise<void> {
     const rec = l.rec;
     if (rec.State.RemovalInProgress) return;
     rec.State.RemovalInProgress = true;
@@ -55,16 +58,18 @@ export class Removal {
     await this.svc.save(l);
     clearTimeout(l.restartTimer);
     this.svc.execs.containerRemoved(rec.ID);
-    const done: Promise<void> = this.cleanUp(rec.ID, l.taskGone).finally(() => this.cleanups.delete(done));
+    const done: Promise<void> = this.cleanUp(rec, l.taskGone).finally(() => this.cleanups.delete(done));
     this.cleanups.add(done);
     if (visibleUntilClean) await Promise.all([done, l.networkGone]);
     this.svc.unregister(l);
+    if (volumes) await removeAnonymousVolumes(this.svc, rec);
     this.svc.emit(l, 'destroy');
     l.bus.emit('removed');
   }
 
-  /** The snapshot (once the task is deleted), the record's directory and the FIFOs of a removed container. */
-  private async cleanUp(id: string, taskGone: Promise<void> | undefined): Promise<void> {
+  /** The snapshot (once the task is deleted), the record's directory, the FIFOs and mount leftovers of a removed container. */
+  private async cleanUp(rec: ContainerRecord, taskGone: Promise<void> | undefined): Promise<void> {
+    const id = rec.ID;
     await Promise.all([taskGone, this.svc.store.flushed(id)]);
     await this.svc.d.containerd.snapshots.Remove({ snapshotter: SNAPSHOTTER, key: id }).catch((err) => {
       if (!isGrpcCode(err, GrpcStatus.NOT_FOUND)) console.error(`berthd: removing snapshot ${id.slice(0, 12)}: ${grpcMessage(err)}`);
@@ -73,6 +78,7 @@ export class Removal {
       rm(this.svc.store.dir(id), { recursive: true, force: true }).catch((err) => console.error(`berthd: removing ${id.slice(0, 12)}: ${err.message}`)),
       removeFifos(this.svc.d.runPath('fifo', id)),
     ]);
+    await removeImageViews(this.svc, rec);
   }
 
   /** `container prune`: each candidate that is still stopped once its lock is free. */

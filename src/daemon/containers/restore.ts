@@ -5,6 +5,7 @@ import { GrpcStatus, isGrpcCode } from '../../runtime/containerd-client.js';
 import { rfc3339Nano, timestampOf } from './record.js';
 import type { ContainerService } from './service.js';
 import type { Live } from './live.js';
+import { volumeNames } from './mount-points.js';
 
 export async function restoreContainers(svc: ContainerService): Promise<void> {
   for (const rec of svc.store.loadAll()) svc.register(rec);
@@ -39,6 +40,7 @@ async function reconcile(svc: ContainerService, l: Live): Promise<void> {
     // Also a task berthd started but died before recording: it runs, so it is adopted.
     if (!rec.State.Running) Object.assign(rec.State, { Running: true, Pid: proc.pid, StartedAt: rfc3339Nano(), ExitCode: 0, Error: '' });
     rec.State.Paused = proc.status !== 'RUNNING';
+    for (const name of volumeNames(rec)) svc.d.volumes.adopt(name, rec.ID);
     svc.exits.watch(l, (await svc.runner.reattach(l)).exited);
     await svc.save(l);
     return;

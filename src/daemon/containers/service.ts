@@ -32,6 +32,7 @@ import { restoreContainers } from './restore.js';
 import { watchOom } from '../../runtime/task-oom.js';
 import type { Daemon } from '../daemon.js';
 import { summary } from './views.js';
+import { materializeMounts, planMounts, volumeNames } from './mount-points.js';
 import type { Live } from './live.js';
 
 export interface CreateRequest { name?: string; body: Record<string, any>; platform?: string }
@@ -178,6 +179,7 @@ export class ContainerService {
       for (let i = 0; !name || this.names.has(name); i++) name = `/${generateName(i)}`;
     }
     this.checkNameFree(name);
+    const mountPoints = await planMounts(this, hostConfig, config);
     const dir = this.store.dir(id);
     const { path, args } = commandOf(config);
     const rec: ContainerRecord = {
@@ -185,9 +187,10 @@ export class ContainerService {
       NetworkingConfig: NetworkingConfig ?? null, State: initialState(), Image: image.id, ImageRef: rawConfig.Image,
       Name: name, RestartCount: 0, Driver: SNAPSHOTTER, Platform: 'linux', MountLabel: '', ProcessLabel: '',
       AppArmorProfile: '', ExecIDs: null, LogPath: join(dir, `${id}-json.log`), ResolvConfPath: '', HostnamePath: '',
-      HostsPath: '', HasBeenStartedBefore: false, HasBeenManuallyStopped: false,
+      HostsPath: '', HasBeenStartedBefore: false, HasBeenManuallyStopped: false, MountPoints: mountPoints,
     };
     this.names.set(name, id);
+    const anonymous: string[] = [];
     try {
       await mkdir(dir, { recursive: true, mode: 0o710 });
       // Both settle before any failure is handled, so the clean-up below races no write.
@@ -195,17 +198,19 @@ export class ContainerService {
         this.d.containerd.snapshots.Prepare({
           snapshotter: SNAPSHOTTER, key: id, parent: image.chainIds.at(-1) ?? '',
           labels: { 'containerd.io/gc.root': rec.Created },
-        }).then((prepared) => { this.snapshotMounts.set(id, prepared.mounts); return writeInitStubs(prepared.mounts); }),
+        }).then(async (prepared) => { this.snapshotMounts.set(id, prepared.mounts); await writeInitStubs(prepared.mounts); return prepared.mounts as Mount[]; }),
         this.d.networks.writeEtcFiles(dir, this.networkRequest(rec)),
       ]);
       if (rootfs.status === 'rejected') throw rootfs.reason;
       if (etcFiles.status === 'rejected') throw etcFiles.reason;
+      await materializeMounts(this, mountPoints, rootfs.value, anonymous);
       const etc = etcFiles.value;
       rec.HostsPath = etc.hostsPath; rec.HostnamePath = etc.hostnamePath; rec.ResolvConfPath = etc.resolvConfPath;
       await this.store.save(rec);
     } catch (err) {
       this.names.delete(name);
       this.snapshotMounts.delete(id);
+      for (const v of anonymous) await this.d.volumes.remove(v, true).catch(() => undefined);
       await this.d.containerd.snapshots.Remove({ snapshotter: SNAPSHOTTER, key: id }).catch(() => undefined);
       await this.store.flushed(id);
       await rm(dir, { recursive: true, force: true });
@@ -281,6 +286,11 @@ export class ContainerService {
   /** For the logs reader: the container stopped and its logger finished writing. */
   logsFinished(l: Live): boolean {
     return !l.rec.State.Running && !l.logger && !l.exitDone;
+  }
+
+  /** IDs of the containers (in any state) whose mounts include the volume. */
+  usingVolume(name: string): string[] {
+    return this.all().filter((l) => volumeNames(l.rec).includes(name)).map((l) => l.rec.ID);
   }
 
   async df(): Promise<Record<string, unknown>[]> {

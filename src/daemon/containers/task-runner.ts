@@ -15,6 +15,7 @@ import { mergeEnv, DEFAULT_PATH } from './create-config.js';
 import type { ContainerRecord } from './record.js';
 import type { ContainerService } from './service.js';
 import type { Live } from './live.js';
+import { releaseMounts, specMounts } from './mount-points.js';
 
 export const SNAPSHOTTER = 'overlayfs';
 const RUNTIME = 'io.containerd.runc.v2';
@@ -45,8 +46,10 @@ export class TaskRunner {
     let logger: Logger | undefined;
     let created = false;
     let netState: NetworkState | undefined;
+    let volumesHeld = false;
     try {
-      const [mounts, prepared] = await Promise.all([this.svc.mounts(rec.ID), d.networks.prepare(netReq)]);
+      const [mounts, prepared, extraMounts] = await Promise.all([this.svc.mounts(rec.ID), d.networks.prepare(netReq),
+        specMounts(this.svc, rec).then((m) => { volumesHeld = true; return m; })]);
       const user = await resolveUser(layerDirs(mounts), c.User ?? '', rec.HostConfig.GroupAdd ?? []);
       const env = mergeEnv([`PATH=${DEFAULT_PATH}`, `HOSTNAME=${c.Hostname}`, ...(c.Tty ? ['TERM=xterm'] : [])], c.Env ?? []);
       const spec = buildSpec({
@@ -54,7 +57,7 @@ export class TaskRunner {
         cwd: c.WorkingDir || '/', user, tty: !!c.Tty, openStdin: !!c.OpenStdin, netns: prepared.netns,
         etcFiles: { hosts: rec.HostsPath, hostname: rec.HostnamePath, resolvConf: rec.ResolvConfPath },
         hostConfig: rec.HostConfig, cgroupsPath: `/berth/${rec.ID}`, namespacePaths: this.joinedNamespaces(rec),
-        initPath: rec.HostConfig.Init ? INIT_BINARIES.find((p) => existsSync(p)) : undefined,
+        initPath: rec.HostConfig.Init ? INIT_BINARIES.find((p) => existsSync(p)) : undefined, mounts: extraMounts,
       }) as unknown as Record<string, any>;
       const paths = await makeFifos(this.svc.fifos, this.fifoDir(rec.ID), { stdin: !!c.OpenStdin, tty: !!c.Tty });
       streams = new TaskStreams(paths);
@@ -83,6 +86,7 @@ export class TaskRunner {
         await cd.containers.Delete({ id: rec.ID }).catch(() => undefined);
       }
       if (netState) await d.networks.detach(rec.ID, netState).catch(() => undefined);
+      if (volumesHeld) await releaseMounts(this.svc, rec);
       throw err;
     }
   }
@@ -162,6 +166,6 @@ export class TaskRunner {
     l.streams?.close();
     await l.logger?.close().catch(() => undefined);
     l.streams = undefined; l.logger = undefined; l.spec = undefined;
-    await removeFifos(this.fifoDir(rec.ID));
+    await Promise.all([removeFifos(this.fifoDir(rec.ID)), releaseMounts(this.svc, rec)]);
   }
 }

@@ -22,11 +22,11 @@ function graphDriver(mounts: { type: string; source: string; options: string[] }
   };
 }
 
+/** inspect's Mounts, field for field as Docker shows them (Name and Driver for volumes only). */
 function mountsOf(rec: ContainerRecord): unknown[] {
-  return (rec.HostConfig.Binds ?? []).map((b: string) => {
-    const [src, dst, mode = ''] = b.split(':');
-    return { Type: 'bind', Source: src, Destination: dst, Mode: mode, RW: !mode.split(',').includes('ro'), Propagation: 'rprivate' };
-  });
+  return (rec.MountPoints ?? []).map((mp) => mp.Type === 'volume'
+    ? { Type: mp.Type, Name: mp.Name, Source: mp.Source, Destination: mp.Destination, Driver: mp.Driver, Mode: mp.Mode, RW: mp.RW, Propagation: mp.Propagation }
+    : { Type: mp.Type, Source: mp.Source, Destination: mp.Destination, Mode: mp.Mode, RW: mp.RW, Propagation: mp.Propagation });
 }
 
 export async function inspect(svc: ContainerService, l: Live, withSize: boolean): Promise<Record<string, unknown>> {
@@ -132,8 +132,8 @@ export async function select(svc: ContainerService, q: { all: boolean; limit: nu
       if (!f.get('network')!.includes(mode)) return false;
     }
     if (f.has('volume')) {
-      const binds: string[] = r.HostConfig.Binds ?? [];
-      if (!f.get('volume')!.some((v) => binds.some((b) => b.split(':')[0] === v || b.split(':')[1] === v))) return false;
+      const points = r.MountPoints ?? [];
+      if (!f.get('volume')!.some((v) => points.some((mp) => mp.Name === v || mp.Source === v || mp.Destination === v))) return false;
     }
     if (f.has('health') && !f.get('health')!.includes('none')) return false;
     if (isTask && isTask.includes('true')) return false;

@@ -1,6 +1,6 @@
 // Resolves a path inside a container's root directory the way the container would see it,
 // without ever leaving that root: `..` stops at the root and symlinks (absolute ones too) are
-// followed relative to it. Used for `docker cp` (archive GET/HEAD/PUT) on a directory that is
+// followed relative to it. Used for `docker cp` (archive GET/HEAD/PUT), volume copy-up and sub-paths: on a directory that is
 // the container's rootfs as seen from the host.
 //
 // Every lookup goes through a file descriptor of the directory already reached (the

@@ -1,4 +1,4 @@
-// Crash-safe file writes for container records: write a temp file, rename it over the target,
+// Crash-safe file writes (container records, volume metadata): write a temp file, rename it over the target,
 // so a reader (or a berthd restarted after kill -9: the page cache outlives the process) sees
 // the old or the new file. `durable` adds an fsync before the rename, for what must survive a
 // host crash too (a container's config, which cannot be rebuilt), not for state that
