@@ -133,8 +133,31 @@ function tmpfsFlags(options: unknown): string[] {
   });
 }
 
+// The fields of a Mount and of its option structs: anything else is refused, never dropped.
+const MOUNT_FIELDS: Record<string, string[]> = {
+  '': ['Type', 'Source', 'Target', 'ReadOnly', 'Consistency', 'BindOptions', 'VolumeOptions', 'ImageOptions', 'TmpfsOptions'],
+  BindOptions: ['Propagation', 'NonRecursive', 'CreateMountpoint', 'ReadOnlyNonRecursive', 'ReadOnlyForceRecursive'],
+  VolumeOptions: ['NoCopy', 'Labels', 'DriverConfig', 'Subpath'],
+  ImageOptions: ['Subpath'],
+  TmpfsOptions: ['SizeBytes', 'Mode', 'Options'],
+};
+
+function checkFields(m: Obj): void {
+  for (const [part, allowed] of Object.entries(MOUNT_FIELDS)) {
+    const v = part ? m[part] : m;
+    if (v == null) continue;
+    if (typeof v !== 'object' || Array.isArray(v)) throw invalid(`invalid mount config: ${part || 'a mount'} must be an object`);
+    const bad = Object.keys(v).find((k) => !allowed.includes(k));
+    if (bad) throw invalid(`invalid mount config: unknown field "${part ? `${part}.` : ''}${bad}"`);
+  }
+  if (m.Consistency != null && !['', 'default', ...CONSISTENCY].includes(m.Consistency)) {
+    throw invalid(`invalid mount config: unknown consistency "${m.Consistency}"`);
+  }
+}
+
 /** One HostConfig.Mounts entry (what `--mount` sends). */
 export function parseMount(m: Obj): MountPoint {
+  checkFields(m);
   const type = String(m?.Type ?? '');
   const rw = !m.ReadOnly;
   switch (type) {
