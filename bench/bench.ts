@@ -1,7 +1,7 @@
 // `make bench`: berthd side by side with the reference engine (Debian's dockerd on its own
 // socket and data-root), both driven by the same docker CLI, runs alternating, medians.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { teardownDataRoot } from '../src/network/teardown.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+
 const DOCKER = '/usr/local/bin/docker';
 
 interface Engine { name: string; host: string; pids: () => number[] }
@@ -30,6 +31,18 @@ function dockerAsync(host: string, args: string[]): Promise<void> {
     const p = spawn(DOCKER, args, { env: { ...process.env, DOCKER_HOST: host }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     p.stderr.on('data', (d) => { stderr += d; });
+    p.on('exit', (code) => (code === 0 ? ok() : fail(new Error(`docker ${args.join(' ')} on ${host} exited ${code}: ${stderr}`))));
+  });
+}
+
+/** The docker CLI with stdin read from `input` (a file), stdout discarded. */
+function dockerWithInput(host: string, args: string[], input: string): Promise<void> {
+  return new Promise((ok, fail) => {
+    const fd = openSync(input, 'r');
+    const p = spawn(DOCKER, args, { env: { ...process.env, DOCKER_HOST: host }, stdio: [fd, 'ignore', 'pipe'] });
+    closeSync(fd);
+    let stderr = '';
+    p.stderr?.on('data', (d) => { stderr += d; });
     p.on('exit', (code) => (code === 0 ? ok() : fail(new Error(`docker ${args.join(' ')} on ${host} exited ${code}: ${stderr}`))));
   });
 }
@@ -92,7 +105,57 @@ const scenarios: Scenario[] = [
     run: (h) => { docker(h, ['exec', 'bench-exec', 'true']); },
     teardown: (h) => { docker(h, ['rm', '-f', 'bench-exec']); },
   },
+  {
+    name: 'run --rm -v name:/data true',
+    setup: (h) => { docker(h, ['volume', 'create', 'bench-vol']); },
+    run: (h) => { docker(h, ['run', '--rm', '--network', 'none', '-v', 'bench-vol:/data', 'busybox', 'true']); },
+    teardown: (h) => { docker(h, ['volume', 'rm', 'bench-vol']); },
+  },
+  {
+    // The image's VOLUME of 10 000 small files is copied into each run's new anonymous volume.
+    name: 'volume copy-up, 10 000 files',
+    setup: (h) => {
+      docker(h, ['run', '--name', 'bench-cu-base', '--network', 'none', 'busybox', 'sh', '-c', 'mkdir /many && cd /many && i=0; while [ $i -lt 10000 ]; do echo $i > f$i; i=$((i+1)); done']);
+      docker(h, ['commit', '-c', 'VOLUME /many', 'bench-cu-base', 'bench-cu']);
+      docker(h, ['rm', 'bench-cu-base']);
+    },
+    run: (h) => { docker(h, ['run', '--rm', '--network', 'none', 'bench-cu', 'true']); },
+    teardown: (h) => { docker(h, ['rmi', 'bench-cu']); },
+  },
+  {
+    name: 'cp out, 200 MB directory',
+    setup: (h) => { docker(h, ['run', '-d', '--name', 'bench-cp', '--network', 'none', 'busybox', 'sh', '-c', 'mkdir /big && i=0; while [ $i -lt 200 ]; do head -c 1048576 /dev/urandom > /big/f$i; i=$((i+1)); done; sleep 3600']); waitForFiles(h); },
+    run: (h) => dockerAsync(h, ['cp', 'bench-cp:/big', '-']),
+    teardown: (h) => { docker(h, ['rm', '-f', 'bench-cp']); },
+  },
+  {
+    name: 'cp in, 200 MB directory',
+    setup: (h) => { docker(h, ['run', '-d', '--name', 'bench-cpin', '--network', 'none', 'busybox', 'sleep', '3600']); },
+    run: (h) => dockerWithInput(h, ['cp', '-', 'bench-cpin:/tmp'], bigTar()),
+    teardown: (h) => { docker(h, ['rm', '-f', 'bench-cpin']); },
+  },
 ];
+
+/** Waits until bench-cp holds its 200 files. */
+function waitForFiles(host: string): void {
+  for (let i = 0; i < 600; i++) {
+    if (spawnSync(DOCKER, ['exec', 'bench-cp', 'test', '-f', '/big/f199'], { env: { ...process.env, DOCKER_HOST: host } }).status === 0
+      && spawnSync(DOCKER, ['exec', 'bench-cp', 'sh', '-c', '[ $(wc -c < /big/f199) -eq 1048576 ]'], { env: { ...process.env, DOCKER_HOST: host } }).status === 0) return;
+    spawnSync('sleep', ['0.2']);
+  }
+  throw new Error('bench-cp did not make its files');
+}
+
+let tarFile: string | undefined;
+/** A tar of a 200 MB directory (200 files of 1 MB) on the host, made once. */
+function bigTar(): string {
+  if (tarFile) return tarFile;
+  const dir = mkdtempSync(join(tmpdir(), 'berth-bench-tar-'));
+  execFileSync('sh', ['-c', `mkdir ${dir}/big && for i in $(seq 0 199); do head -c 1048576 /dev/urandom > ${dir}/big/f$i; done && tar -C ${dir} -cf ${dir}/big.tar big && rm -rf ${dir}/big`]);
+  tarFile = join(dir, 'big.tar');
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return tarFile;
+}
 
 async function main(): Promise<void> {
   const refHost = execFileSync(join(repo, '../shared/tools/reference-dockerd'), ['start'], { encoding: 'utf8' }).trim().split('\n').pop()!;
@@ -107,7 +170,8 @@ async function main(): Promise<void> {
   const pad = (s: string, n: number) => s.padEnd(n);
   rows.push(`${pad('scenario', 34)} ${pad('berthd ms', 10)} ${pad('dockerd ms', 10)} ratio`);
   try {
-    for (const sc of scenarios) {
+    // BENCH_ONLY=<text> runs the scenarios whose name contains it.
+    for (const sc of scenarios.filter((x) => x.name.includes(process.env.BENCH_ONLY ?? ''))) {
       const times: Record<string, number[]> = { berthd: [], dockerd: [] };
       for (const e of engines) sc.setup?.(e.host);
       for (const e of engines) await sc.run(e.host); // warm-up

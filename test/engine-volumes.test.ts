@@ -310,3 +310,10 @@ print(len([x for x in c.volumes.list() if x.name == p + "-py"]))
     '0',
   ]);
 });
+
+test('--mount type=image shows an image read-only', berthOnly, async () => {
+  const image = await volumeImage();
+  const r = await e.docker(['run', '--rm', '--mount', `type=image,src=${image},dst=/img`, 'busybox', 'sh', '-c', 'cat /img/web/index.html; touch /img/x']);
+  assert.equal(r.stdout, 'page\n');
+  assert.match(r.stderr, /Read-only file system/);
+});
