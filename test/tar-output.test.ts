@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { archivePath } from '../src/daemon/containers/archive.js';
-import { tarOutput } from '../src/daemon/containers/tar-output.js';
+import { tarOutput } from '../src/common/tar-output.js';
 
 async function drain(s: NodeJS.ReadableStream): Promise<number> {
   let n = 0;

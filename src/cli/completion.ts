@@ -32,7 +32,7 @@ function argKinds(group: string, sub: string): ObjectKind[] {
       if (sub === 'connect' || sub === 'disconnect') return ['networks', 'containers'];
       return ['rm', 'inspect'].includes(sub) ? ['networks'] : none;
     case 'volume':
-      return ['rm', 'inspect'].includes(sub) ? ['volumes'] : none;
+      return ['rm', 'inspect', 'export', 'import'].includes(sub) ? ['volumes'] : none;
     case 'context':
       return ['use', 'rm', 'inspect', 'update', 'export'].includes(sub) ? ['contexts'] : none;
     case 'completion':

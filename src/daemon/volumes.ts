@@ -2,6 +2,15 @@
 // over the local driver, and what containers need of it (a volume made on first use, mounted
 // while a container runs). Which containers use a volume is never stored: it is read from the
 // containers' own records, so it is right after any restart or kill -9.
+//
+// Export and import (a feature of berth's own, not Docker's): export streams a volume's content
+// at any time, a running container writing to it included (it is a plain directory). Import
+// replaces the whole content of a volume: it creates a volume that does not exist, refuses a
+// non-empty one unless forced (then nothing of the old content stays), and refuses while a
+// container runs with the volume, as that container would keep seeing the replaced directory.
+// A volume with driver options (a mounted device) is refused: its `_data` is only an empty
+// mount point while no container uses it.
+import type { Readable } from 'node:stream';
 import { diskUsage } from '../common/disk-usage.js';
 import { conflict, invalid, notFound } from '../common/errors.js';
 import { checkFilterNames, matchLabels, type Filters } from '../common/filters.js';
@@ -35,6 +44,8 @@ export class VolumeService {
   private readonly volumes = new Map<string, VolumeMeta>();
   /** Creations and removals in flight, per name, so that two never interleave. */
   private readonly pending = new Map<string, Promise<unknown>>();
+  /** The containers that mounted each volume and have not yet released it (running or starting). */
+  private readonly holders = new Map<string, Set<string>>();
 
   constructor(private readonly d: Daemon) {
     this.driver = new LocalDriver(d.path('volumes'));
@@ -175,9 +186,54 @@ export class VolumeService {
     })));
   }
 
-  /** A starting container's volume: its directory, mounted first for an option volume. */
-  async mount(name: string, containerId: string, event: { destination: string; rw: boolean; propagation: string }): Promise<string> {
+  /** GET /volumes/{name}/export: the volume's content as a tar stream (see archive.ts). */
+  export(name: string): Readable {
+    this.checkPlain(this.meta(name));
+    return this.driver.export(name);
+  }
+
+  /** PUT /volumes/{name}/import: replaces the volume's content with the archive's (see the header comment). */
+  async import(name: string, body: Readable, opts: { force: boolean }): Promise<void> {
+    const created = !this.volumes.has(name);
+    if (!created) this.checkPlain(this.meta(name));
+    await this.ensure(name, null, null);
+    try {
+      await this.serial(name, async () => {
+        const users = this.runningUsers(name);
+        if (users.length) throw conflict(`import ${name}: volume is in use - [${users.join(', ')}]`);
+        if (!opts.force && !(await this.driver.isEmpty(name))) {
+          throw conflict(`import ${name}: volume is not empty (force replaces its content)`);
+        }
+        await this.driver.import(name, body);
+      });
+    } catch (err) {
+      body.destroy();
+      if (created) await this.remove(name, true).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private checkPlain(meta: VolumeMeta): void {
+    if (meta.Options?.type) throw invalid(`volume ${meta.Name} has driver options (type ${meta.Options.type}): export and import are only for plain local volumes`);
+  }
+
+  /** Containers running (or starting) with the volume mounted. */
+  private runningUsers(name: string): string[] {
+    const ids = new Set(this.holders.get(name));
+    for (const id of this.d.containers.usingVolume(name)) {
+      if (this.d.containers.has(id) && this.d.containers.get(id).rec.State.Running) ids.add(id);
+    }
+    return [...ids];
+  }
+
+  /** A starting container's volume: its directory, mounted first for an option volume (never during an import). */
+  mount(name: string, containerId: string, event: { destination: string; rw: boolean; propagation: string }): Promise<string> {
+    return this.serial(name, () => this.mountNow(name, containerId, event));
+  }
+
+  private async mountNow(name: string, containerId: string, event: { destination: string; rw: boolean; propagation: string }): Promise<string> {
     const dir = await this.driver.mount(this.meta(name), containerId);
+    this.hold(name, containerId);
     this.d.events.emit('volume', 'mount', name, {
       container: containerId, destination: event.destination, driver: 'local', propagation: event.propagation, 'read/write': String(event.rw),
     });
@@ -185,6 +241,8 @@ export class VolumeService {
   }
 
   async unmount(name: string, containerId: string): Promise<void> {
+    this.holders.get(name)?.delete(containerId);
+    if (!this.holders.get(name)?.size) this.holders.delete(name);
     if (!this.volumes.has(name)) return;
     await this.driver.unmount(name, containerId);
     this.d.events.emit('volume', 'unmount', name, { container: containerId, driver: 'local' });
@@ -192,6 +250,14 @@ export class VolumeService {
 
   /** After a berthd restart, a running container's volume counts it as a user again. */
   adopt(name: string, containerId: string): void {
-    if (this.volumes.has(name)) this.driver.adopt(name, containerId);
+    if (!this.volumes.has(name)) return;
+    this.hold(name, containerId);
+    this.driver.adopt(name, containerId);
+  }
+
+  private hold(name: string, containerId: string): void {
+    const set = this.holders.get(name) ?? new Set<string>();
+    set.add(containerId);
+    this.holders.set(name, set);
   }
 }

@@ -2,12 +2,18 @@
 // `_data` (the Mountpoint clients see) and its metadata in `volume.json`. Created with options
 // (`type`, `device`, `o`, as `mount -t type -o o device`), a volume's `_data` is mounted while
 // a container uses it and unmounted when the last one stops, as Docker's local driver does.
+// An import stages the new content in `<root>/<name>/.import-*/` (root-only, on the same
+// filesystem as `_data`) and swaps it in by renames; one cut short is undone at the next start.
 import { execFile } from 'node:child_process';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { writeFileAtomic } from '../common/atomic-file.js';
 import { EngineError, internal, invalid, notFound } from '../common/errors.js';
+import { checkArchive, exportDir, extractArchive } from './archive.js';
 import { checkVolumeName } from './names.js';
 
 const run = promisify(execFile);
@@ -63,6 +69,7 @@ export class LocalDriver {
     const out: VolumeMeta[] = [];
     for (const name of await readdir(this.root).catch(() => [] as string[])) {
       const meta = await this.read(name);
+      if (meta) await this.recoverImport(name).catch(() => undefined);
       if (meta) out.push(meta);
       else await rm(this.dir(name), { recursive: true, force: true }).catch(() => undefined);
     }
@@ -74,6 +81,52 @@ export class LocalDriver {
       return JSON.parse(await readFile(join(this.dir(name), 'volume.json'), 'utf8')) as VolumeMeta;
     } catch {
       return undefined;
+    }
+  }
+
+  /** An import cut short: the replaced `_data` is put back if the new one never took its place; staging goes. */
+  private async recoverImport(name: string): Promise<void> {
+    for (const entry of await readdir(this.dir(name))) {
+      if (!entry.startsWith('.import-')) continue;
+      const staging = join(this.dir(name), entry);
+      if (!(await stat(this.dataDir(name)).catch(() => undefined))) await rename(join(staging, 'old'), this.dataDir(name)).catch(() => undefined);
+      await rm(staging, { recursive: true, force: true });
+    }
+  }
+
+  async isEmpty(name: string): Promise<boolean> {
+    return (await readdir(this.dataDir(name))).length === 0;
+  }
+
+  /** `_data` as a tar stream (see archive.ts). */
+  export(name: string): Readable {
+    return exportDir(this.dataDir(name));
+  }
+
+  /**
+   * Replaces `_data` with the archive's content: spooled, checked, extracted into a staging
+   * directory, then swapped in. Anything failing before the swap leaves `_data` untouched.
+   */
+  async import(name: string, source: Readable): Promise<void> {
+    const staging = await mkdtemp(join(this.dir(name), '.import-'));
+    try {
+      const file = join(staging, 'archive.tar');
+      await pipeline(source, createWriteStream(file, { mode: 0o600 })).catch((err: Error) => {
+        throw invalid(`Error processing tar file: ${err.message}`);
+      });
+      await checkArchive(createReadStream(file));
+      const data = join(staging, 'data');
+      await mkdir(data);
+      await chmod(data, 0o755); // an archive without a `./` entry keeps a volume's usual mode
+      await extractArchive(file, data);
+      const old = join(staging, 'old');
+      await rename(this.dataDir(name), old);
+      await rename(data, this.dataDir(name)).catch(async (err) => {
+        await rename(old, this.dataDir(name));
+        throw err;
+      });
+    } finally {
+      await rm(staging, { recursive: true, force: true });
     }
   }
 

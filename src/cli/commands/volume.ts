@@ -1,10 +1,12 @@
-// The `volume` management group.
+// The `volume` management group; `export` and `import` (a volume's content as a tar) are berth's own.
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import type { Command } from '../command.js';
 import { renderList, rowContext } from '../format/list.js';
 import { keyValues, filtersJSON } from '../format/names.js';
 import { humanSize } from '../format/units.js';
 import { inspectObjects, rawGetter } from '../inspect.js';
-import { confirm, forEachName, formatFlag } from './shared.js';
+import { StatusError } from '../context.js';
+import { confirm, forEachName, formatFlag, pipeAll } from './shared.js';
 
 interface Volume {
   Name: string;
@@ -126,4 +128,39 @@ export const volumePrune: Command = {
   },
 };
 
-export const commands: Command[] = [volumeCreate, volumeInspect, volumeLs, volumePrune, volumeRm];
+export const volumeExport: Command = {
+  name: 'export',
+  usage: '[OPTIONS] VOLUME',
+  short: "Export a volume's content as a tar archive",
+  args: { min: 1, max: 1 },
+  flags: [{ name: 'output', short: 'o', kind: 'string', usage: 'Write to a file, instead of STDOUT' }],
+  async run(cli, flags, [name]) {
+    const out = flags.string('output');
+    if (!out && process.stdout.isTTY) {
+      throw new StatusError(1, 'cowardly refusing to save to a terminal. Use the -o flag or redirect');
+    }
+    const res = await cli.engine.request('GET', `/volumes/${encodeURIComponent(name)}/export`);
+    await pipeAll(res, out ? createWriteStream(out) : process.stdout);
+  },
+};
+
+export const volumeImport: Command = {
+  name: 'import',
+  usage: '[OPTIONS] VOLUME [FILE|-]',
+  short: "Import a volume's content from a tar archive or STDIN",
+  long: "Import a volume's content from a tar archive (plain or gzip-compressed) or STDIN. The volume is created when it does not exist; a volume that is not empty is refused unless --force, which replaces all of its content. A volume used by a running container is refused.",
+  args: { min: 1, max: 2 },
+  flags: [{ name: 'force', short: 'f', kind: 'bool', usage: "Replace the content of a volume that is not empty" }],
+  async run(cli, flags, [name, file]) {
+    const fromStdin = !file || file === '-';
+    if (fromStdin && process.stdin.isTTY) throw new StatusError(1, 'requested import from stdin, but stdin is a terminal');
+    if (!fromStdin && !existsSync(file)) throw new StatusError(1, `open ${file}: no such file or directory`);
+    await cli.engine.call('PUT', `/volumes/${encodeURIComponent(name)}/import`, {
+      query: { force: flags.bool('force') ? 1 : undefined },
+      stream: fromStdin ? process.stdin : createReadStream(file),
+      contentType: 'application/x-tar',
+    });
+  },
+};
+
+export const commands: Command[] = [volumeCreate, volumeExport, volumeImport, volumeInspect, volumeLs, volumePrune, volumeRm];

@@ -17,7 +17,7 @@ import { hostPath, openScoped, resolveScoped } from '../../common/scoped-path.js
 import type { Mount } from '../../runtime/snapshot-layers.js';
 import type { Live } from './live.js';
 import { mountPrivately } from './private-mount.js';
-import { TAR_CREATE_FLAGS, tarOutput } from './tar-output.js';
+import { TAR_CREATE_FLAGS, tarOutput } from '../../common/tar-output.js';
 
 const run = promisify(execFile);
 

@@ -12,7 +12,7 @@ import { overlayMountOf } from '../../runtime/mountinfo.js';
 import { rootfsDirs, type Mount } from '../../runtime/snapshot-layers.js';
 import { INIT_PATHS } from './init-stubs.js';
 import { mountPrivately, type PrivateMount } from './private-mount.js';
-import { TAR_CREATE_FLAGS, tarOutput } from './tar-output.js';
+import { TAR_CREATE_FLAGS, tarOutput } from '../../common/tar-output.js';
 
 export interface Change { Path: string; Kind: 0 | 1 | 2 }
 
