@@ -5,11 +5,24 @@ import { parseBytes } from '../format/units.js';
 
 type Obj = Record<string, unknown>;
 
+/** Go's strconv.ParseBool, as the CLI reads `key=bool` mount options (a bare key is true). */
+function mountBool(key: string, val: string, bare: boolean): boolean {
+  if (bare) return true;
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(val)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(val)) return false;
+  throw new Error(`invalid value for ${key}: ${val}`);
+}
+
+const BIND_RECURSIVE: Record<string, Obj> = {
+  enabled: {}, disabled: { NonRecursive: true }, writable: { ReadOnlyNonRecursive: true }, readonly: { ReadOnlyForceRecursive: true },
+};
+
 /** One `--mount` value ("type=bind,src=/a,dst=/b,ro") → an API Mount. */
 export function parseMount(spec: string): Obj {
   const m: Obj = { Type: 'volume' };
   const bind: Obj = {};
   const vol: Obj = {};
+  const image: Obj = {};
   const tmpfs: Obj = {};
   for (const field of spec.split(',')) {
     const eq = field.indexOf('=');
@@ -30,7 +43,7 @@ export function parseMount(spec: string): Obj {
         break;
       case 'readonly':
       case 'ro':
-        m.ReadOnly = eq < 0 || val === 'true' || val === '1';
+        m.ReadOnly = mountBool(key, val, eq < 0);
         break;
       case 'consistency':
         m.Consistency = val;
@@ -38,12 +51,31 @@ export function parseMount(spec: string): Obj {
       case 'bind-propagation':
         bind.Propagation = val;
         break;
+      case 'bind-nonrecursive':
+        bind.NonRecursive = mountBool(key, val, eq < 0);
+        break;
+      case 'bind-recursive':
+        if (!(val in BIND_RECURSIVE)) throw new Error(`invalid value for bind-recursive: ${val} (must be "enabled", "disabled", "writable", or "readonly")`);
+        Object.assign(bind, BIND_RECURSIVE[val]);
+        break;
       case 'volume-nocopy':
-        vol.NoCopy = eq < 0 || val === 'true' || val === '1';
+        vol.NoCopy = mountBool(key, val, eq < 0);
+        break;
+      case 'volume-subpath':
+        vol.Subpath = val;
+        break;
+      case 'image-subpath':
+        image.Subpath = val;
         break;
       case 'volume-driver':
-        vol.DriverConfig = { Name: val };
+        vol.DriverConfig = { ...((vol.DriverConfig as Obj) ?? {}), Name: val };
         break;
+      case 'volume-opt': {
+        const [k, v = ''] = val.split(/=(.*)/s);
+        const driver = (vol.DriverConfig as Obj) ?? {};
+        vol.DriverConfig = { ...driver, Options: { ...((driver.Options as Obj) ?? {}), [k]: v } };
+        break;
+      }
       case 'volume-label': {
         const [k, v = ''] = val.split(/=(.*)/s);
         vol.Labels = { ...((vol.Labels as Obj) ?? {}), [k]: v };
@@ -57,6 +89,7 @@ export function parseMount(spec: string): Obj {
         }
         break;
       case 'tmpfs-mode':
+        if (!/^[0-7]+$/.test(val)) throw new Error(`invalid value for tmpfs-mode: ${val}`);
         tmpfs.Mode = parseInt(val, 8);
         break;
       default:
@@ -66,6 +99,7 @@ export function parseMount(spec: string): Obj {
   if (!m.Target) throw new Error('target is required');
   if (Object.keys(bind).length) m.BindOptions = bind;
   if (Object.keys(vol).length) m.VolumeOptions = vol;
+  if (Object.keys(image).length) m.ImageOptions = image;
   if (Object.keys(tmpfs).length) m.TmpfsOptions = tmpfs;
   return m;
 }
