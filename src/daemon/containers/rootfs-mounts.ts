@@ -11,6 +11,7 @@ import { execFile } from 'node:child_process';
 import { lstat, mkdir, stat, writeFile } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { promisify } from 'node:util';
+import { invalid } from '../../common/errors.js';
 import { hostPath, resolveScoped } from '../../common/scoped-path.js';
 import { mountTarget } from '../../volume/copy-up.js';
 import type { MountPoint } from '../../volume/mount-spec.js';
@@ -37,16 +38,16 @@ export function mountPointAt(points: MountPoint[], resolved: string): MountPoint
   return best;
 }
 
-/** A bind's source, or a volume's `_data` (its sub-path resolved inside it). */
-async function sourceOf(mp: MountPoint): Promise<string | undefined> {
+/** A bind's source, or a volume's `_data` (its sub-path resolved inside it); one that is gone is an error, as at a start. */
+async function sourceOf(mp: MountPoint): Promise<string> {
   if (mp.Type === 'bind') {
     if (mp.CreateSource && !(await stat(mp.Source).catch(() => undefined))) await mkdir(mp.Source, { recursive: true, mode: 0o755 });
+    if (!(await stat(mp.Source).catch(() => undefined))) throw invalid(`invalid mount config for type "bind": bind source path does not exist: ${mp.Source}`);
     return mp.Source;
   }
-  if (!mp.Source) return undefined;
-  if (!mp.Subpath) return mp.Source;
-  const p = hostPath(mp.Source, await resolveScoped(mp.Source, mp.Subpath, true));
-  return (await stat(p).catch(() => undefined)) ? p : undefined;
+  const p = mp.Subpath ? hostPath(mp.Source, await resolveScoped(mp.Source, mp.Subpath, true)) : mp.Source;
+  if (!(await stat(p).catch(() => undefined))) throw invalid(`cannot access path ${p}: no such file or directory`);
+  return p;
 }
 
 /** Creates what the bind is mounted on when the root lacks it: a directory, or a file for a file's bind. */
@@ -82,8 +83,7 @@ export async function bindMountPoints(root: string, points: MountPoint[], writab
   try {
     for (const mp of contentMounts(points)) {
       const source = await sourceOf(mp);
-      const st = source && await stat(source).catch(() => undefined);
-      if (!source || !st) continue;
+      const st = await stat(source);
       const target = hostPath(root, await mountTarget(root, mp.Destination));
       await ensureTarget(target, st.isDirectory());
       await run('mount', [mp.NonRecursive ? '--bind' : '--rbind', source, target]);
