@@ -18,6 +18,7 @@ import type { Mount } from '../../runtime/snapshot-layers.js';
 import type { Live } from './live.js';
 import { mountPrivately } from './private-mount.js';
 import { TAR_CREATE_FLAGS, tarOutput } from '../../common/tar-output.js';
+import { bindMountPoints, contentMounts } from './rootfs-mounts.js';
 
 const run = promisify(execFile);
 
@@ -27,12 +28,32 @@ export interface PathStat { name: string; size: number; mode: number; mtime: str
 /** A container's root directory on the host, with what undoes the temporary mount (if any). */
 export interface Rootfs { dir: string; release(): Promise<void> }
 
-/** `scratch`: the root-only directory of the exec-root where a stopped container's root is mounted. */
+/**
+ * `scratch`: the root-only directory of the exec-root where a stopped container's root is
+ * mounted, its binds and volumes bound in (see rootfs-mounts.ts); a running container's live
+ * root already shows its own mounts.
+ */
 export async function openRootfs(l: Live, mounts: () => Promise<Mount[]>, writable: boolean, scratch: string): Promise<Rootfs> {
   if (l.rec.State.Running && l.rec.State.Pid) return { dir: `/proc/${l.rec.State.Pid}/root`, release: async () => undefined };
   const m = (await mounts())[0];
   const opts = m.options.filter((o) => o !== 'ro' && o !== 'rw');
-  return mountPrivately(scratch, m.type, m.source, [writable ? 'rw' : 'ro', ...opts]);
+  const points = contentMounts(l.rec.MountPoints ?? []);
+  // Writable to read too when there are mounts: their missing mount points get created.
+  const root = await mountPrivately(scratch, m.type, m.source, [writable || points.length ? 'rw' : 'ro', ...opts]);
+  if (!points.length) return root;
+  let unbind: () => Promise<void>;
+  try {
+    unbind = await bindMountPoints(root.dir, points, writable);
+  } catch (err) {
+    await root.release();
+    throw err;
+  }
+  return {
+    dir: root.dir,
+    release: async () => {
+      try { await unbind(); } finally { await root.release(); }
+    },
+  };
 }
 
 // Go's os.FileMode bits, as the CLI decodes the stat header.

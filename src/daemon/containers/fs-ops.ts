@@ -6,14 +6,27 @@
 // upload is extracted (CVE-2018-15664 class) or its layers are read for an export.
 import type { Readable } from 'node:stream';
 import { EngineError } from '../../common/errors.js';
+import { resolveScoped } from '../../common/scoped-path.js';
 import { grpcMessage } from '../../runtime/containerd-client.js';
 import { archivePath, extractInto, openRootfs, spool, spoolUpload, statPath, type PathStat, type Rootfs } from './archive.js';
 import { CopyFreeze } from './copy-freeze.js';
+import { mountPointAt } from './rootfs-mounts.js';
 import { changes, exportRootfs, type Change } from './fs-views.js';
 import type { ContainerService } from './service.js';
 import type { Live } from './live.js';
 
 export interface CommitOptions { repo: string; tag: string; comment: string; author: string; changes: string[]; pause: boolean; config?: Record<string, any> }
+
+/**
+ * As Docker checks the destination (resolved in the root) of an upload: inside a mount it must be
+ * a writable one, elsewhere the rootfs must not be read-only (both 500 in dockerd 20.10; the
+ * rootfs case answers 403, as the API documents it).
+ */
+function checkWritable(l: Live, resolved: string): void {
+  const mp = mountPointAt(l.rec.MountPoints ?? [], resolved);
+  if (mp && !mp.RW) throw new EngineError(500, 'mounted volume is marked read-only');
+  if (!mp && l.rec.HostConfig.ReadonlyRootfs) throw new EngineError(403, 'container rootfs is marked read-only');
+}
 
 export class FsOps {
   constructor(private readonly svc: ContainerService) {}
@@ -75,12 +88,16 @@ export class FsOps {
 
   async archivePut(ref: string, path: string, body: Readable, opts: { noOverwriteDirNonDir: boolean }): Promise<void> {
     const l = this.svc.get(ref);
-    if (l.rec.HostConfig.ReadonlyRootfs) throw new EngineError(403, 'container rootfs is marked read-only');
     const upload = await spoolUpload(body, this.scratch);
     try {
       await this.svc.locked(l, () => this.frozen(l, async () => {
         const root = await this.openRoot(l, true);
-        try { await extractInto(root.dir, path, ref, upload.read(), opts); } finally { await root.release(); }
+        try {
+          checkWritable(l, await resolveScoped(root.dir, path, true));
+          await extractInto(root.dir, path, ref, upload.read(), opts);
+        } finally {
+          await root.release();
+        }
       }));
     } finally {
       await upload.release();
