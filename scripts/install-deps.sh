@@ -3,7 +3,7 @@
 # package-lock.json is newer than node_modules).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=(containerd runc containernetworking-plugins iptables iproute2 busybox-static procps curl
+packages=(containerd runc containernetworking-plugins iptables iproute2 busybox-static procps curl attr
   golang-github-containerd-containerd-dev golang-gogoprotobuf-dev python3-docker "$@")
 missing=()
 for p in "${packages[@]}"; do

@@ -255,6 +255,11 @@ test('cp leaves a container the user paused paused', async () => {
   assert.deepEqual(await pauseEvents(name, since), ['pause', 'unpause']);
 });
 
+/** A tar holding one empty directory `name`. */
+function tarOf(name: string): Buffer {
+  return execFileSync('tar', ['--owner=0', '--group=0', '-cf', '-', '-C', fs.mkdtempSync(path.join(tmp, 'd-')), '--transform', `s,^\\.,${name},`, '.']);
+}
+
 /** The entry names of the archive GET /containers/{name}/archive?path=… returns. */
 async function archiveEntries(name: string, p: string): Promise<string[]> {
   const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
@@ -323,6 +328,33 @@ test('an upload creates the directories its entries lack and sets directory time
   assert.equal(out.code, 0, out.stderr);
   assert.match(out.stdout, /deep/);
   assert.equal((await e.docker(['rm', name])).code, 0);
+});
+
+test('cp into a container keeps file capabilities and extended attributes, running or stopped', async () => {
+  const name = e.name('cpxattrin');
+  await e.runDetached(name, 'busybox', 'sleep', '300');
+  const src = path.join(tmp, 'xattr-src');
+  fs.mkdirSync(src);
+  fs.copyFileSync('/bin/true', path.join(src, 'ping'));
+  execFileSync('setcap', ['cap_net_raw+ep', path.join(src, 'ping')]);
+  fs.writeFileSync(path.join(src, 'f'), 'v\n');
+  execFileSync('python3', ['-c', `import os; os.setxattr(${JSON.stringify(path.join(src, 'f'))}, 'user.colour', b'red')`]);
+  // The docker CLI's archive carries the file capability; a tar made by GNU tar carries every attribute.
+  const gnuTar = execFileSync('tar', ['--xattrs', '--xattrs-include=*', '-C', src, '-cf', '-', 'ping', 'f'], { maxBuffer: 1 << 24 });
+  for (const state of ['running', 'stopped']) {
+    if (state === 'stopped') assert.equal((await e.docker(['stop', '-t', '0', name])).code, 0);
+    const dir = `/in-${state}`;
+    const mk = await rawRequest(e.socketPath, 'PUT', `/containers/${name}/archive?path=/`, tarOf(dir.slice(1)), { 'Content-Type': 'application/x-tar' });
+    assert.equal(mk.status, 200, mk.body);
+    const cli = await e.docker(['cp', path.join(src, 'ping'), `${name}:${dir}/ping`]);
+    assert.equal(cli.code, 0, cli.stderr);
+    const put = await rawRequest(e.socketPath, 'PUT', `/containers/${name}/archive?path=${encodeURIComponent(`${dir}/`)}`, gnuTar, { 'Content-Type': 'application/x-tar' });
+    assert.equal(put.status, 200, put.body);
+    const out = path.join(tmp, `xattr-back-${state}`);
+    assert.equal((await e.docker(['cp', `${name}:${dir}`, out])).code, 0);
+    assert.match(execFileSync('getcap', [path.join(out, 'ping')], { encoding: 'utf8' }), /cap_net_raw[=+]ep/, state);
+    assert.equal(execFileSync('python3', ['-c', `import os,sys; sys.stdout.write(os.getxattr(${JSON.stringify(path.join(out, 'f'))}, 'user.colour').decode())`], { encoding: 'utf8' }), 'red', state);
+  }
 });
 
 test('cp out of a container keeps extended attributes and file capabilities', async () => {

@@ -2,13 +2,15 @@
 // portmap), `host` and `none` networks with their filters and state under the data-root, the
 // endpoints of containers, their published ports and /etc files. The drivers live in src/network.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import { writeFileAtomic } from '../common/atomic-file.js';
 import { join } from 'node:path';
 import type { Daemon } from './daemon.js';
 import { conflict, invalid, notFound } from '../common/errors.js';
 import { checkFilterNames, matchLabels, type Filters } from '../common/filters.js';
 import { addChain, delChain, invokePlugin } from '../network/cni.js';
-import { ensureBridge, loadNetworks, readJson, writeJsonAtomic, type NetworksFile } from '../network/default-bridge.js';
+import { ensureBridge, loadNetworks, readJson, type NetworksFile } from '../network/default-bridge.js';
 import { teardownBridge } from '../network/teardown.js';
 import { writeEtc } from '../network/etc-files.js';
 import { AddressPicker } from '../network/ipam.js';
@@ -24,8 +26,8 @@ const hex64 = () => randomBytes(32).toString('hex');
 type Plugin = Record<string, unknown> & { type: string };
 
 /** Identity of a network namespace file, to tell it apart from a reused pid's namespace. */
-function nsIdentity(path: string): string {
-  try { const s = statSync(path); return `${s.dev}:${s.ino}`; } catch { return ''; }
+async function nsIdentity(path: string): Promise<string> {
+  try { const s = await stat(path); return `${s.dev}:${s.ino}`; } catch { return ''; }
 }
 
 export class NetworkService {
@@ -158,10 +160,10 @@ export class NetworkService {
     return plugins;
   }
 
-  private remember(containerId: string, name: string, state: NetworkState): void {
+  private async remember(containerId: string, name: string, state: NetworkState): Promise<void> {
     const ep = { name, state };
     this.endpoints.set(containerId, ep);
-    writeJsonAtomic(this.dir('endpoints', `${containerId}.json`), ep);
+    await writeFileAtomic(this.dir('endpoints', `${containerId}.json`), JSON.stringify(ep));
   }
 
   /** CNI ADD into the new process's netns (bridge), loopback up (bridge, none), ports published. */
@@ -173,7 +175,7 @@ export class NetworkService {
       network: mode === 'container' ? this.joinedEndpoint(req)[0] : mode,
       pid,
       netnsPath,
-      netnsId: netnsPath ? nsIdentity(netnsPath) : '',
+      netnsId: netnsPath ? await nsIdentity(netnsPath) : '',
       sandboxId: hex64(),
       endpointId: mode === 'container' ? '' : hex64(),
       ipAddress: '',
@@ -188,14 +190,14 @@ export class NetworkService {
       : Promise.resolve();
     if (mode !== 'bridge') {
       await loopback;
-      this.remember(req.containerId, req.name, state);
+      await this.remember(req.containerId, req.name, state);
       return state;
     }
     const endpointName = `${req.name.replace(/^\//, '')} (${state.endpointId})`;
     const [ip, ports] = await Promise.all([
       this.picker.reserve(),
       this.ports.allocate(req.containerId, wantedPorts(req), endpointName),
-    ]).catch((e) => { this.ports.release(req.containerId); throw e; });
+    ]).catch(async (e) => { await this.ports.release(req.containerId); throw e; });
     Object.assign(state, {
       ipAddress: ip,
       prefixLen: Number(this.nets.bridge.subnet.split('/')[1]),
@@ -209,12 +211,12 @@ export class NetworkService {
       state.cniResult = result;
     } catch (e) {
       await delChain('bridge', this.chain(state), undefined, { ...call, ifName: IFNAME }).catch(() => undefined);
-      this.ports.release(req.containerId);
+      await this.ports.release(req.containerId);
       throw e;
     } finally {
       this.picker.release(ip);
     }
-    this.remember(req.containerId, req.name, state);
+    await this.remember(req.containerId, req.name, state);
     return state;
   }
 
@@ -224,12 +226,11 @@ export class NetworkService {
    * iptables work) DEL to finish in the background: an attach that could clash with it waits.
    */
   async detach(containerId: string, state: NetworkState): Promise<void> {
-    this.ports.release(containerId);
     this.endpoints.delete(containerId);
-    rmSync(this.dir('endpoints', `${containerId}.json`), { force: true });
+    await Promise.all([this.ports.release(containerId), rm(this.dir('endpoints', `${containerId}.json`), { force: true })]);
     if (state.mode !== 'bridge') return;
     // A reused pid would name another process's namespace: only pass it when it is still ours.
-    const netns = state.netnsPath && state.netnsId && nsIdentity(state.netnsPath) === state.netnsId ? state.netnsPath : '';
+    const netns = state.netnsPath && state.netnsId && await nsIdentity(state.netnsPath) === state.netnsId ? state.netnsPath : '';
     const done = delChain('bridge', this.chain(state), state.cniResult, { containerId, netns, ifName: IFNAME });
     const entry = { ports: state.ports, done: done.catch(() => undefined) };
     this.releasing.set(containerId, entry);

@@ -4,10 +4,11 @@
 // every container holds (persisted under the data root so it survives restarts).
 import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { internal, invalid } from '../common/errors.js';
-import { writeJsonAtomic } from './default-bridge.js';
+import { writeFileAtomic } from '../common/atomic-file.js';
 import type { NetworkRequest, PublishedPort } from './types.js';
 
 interface Wanted { hostIp: string; hostPorts: [number, number] | undefined; containerPort: number; protocol: 'tcp' | 'udp' }
@@ -101,7 +102,7 @@ export class PortRegistry {
       this.held.delete(containerId);
       throw e;
     }
-    if (got.length) writeJsonAtomic(join(this.dir, `${containerId}.json`), got);
+    if (got.length) await writeFileAtomic(join(this.dir, `${containerId}.json`), JSON.stringify(got));
     else this.held.delete(containerId);
     return got;
   }
@@ -136,8 +137,9 @@ export class PortRegistry {
     }
   }
 
-  release(containerId: string): void {
+  /** Frees the container's ports at once; resolves when their file is gone. */
+  async release(containerId: string): Promise<void> {
     if (!this.held.delete(containerId)) return;
-    rmSync(join(this.dir, `${containerId}.json`), { force: true });
+    await rm(join(this.dir, `${containerId}.json`), { force: true });
   }
 }

@@ -1,11 +1,14 @@
 // The local side of `cp`: packing a local path into a tar stream, and unpacking a container's
 // archive into a local directory. The archive comes from the engine and is not trusted: every
 // entry, and every directory it is written through, must stay inside the destination.
-import { chmodSync, createReadStream, createWriteStream, linkSync, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, symlinkSync, unlinkSync, type Stats } from 'node:fs';
-import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
+import { chmodSync, createWriteStream, linkSync, lstatSync, mkdirSync, realpathSync, symlinkSync, unlinkSync, type Stats } from 'node:fs';
+import type { ChildProcessByStdio } from 'node:child_process';
+import { basename, dirname, relative, resolve, isAbsolute } from 'node:path';
+import type { Readable } from 'node:stream';
 import { StatusError } from '../context.js';
 import { pipeAll } from './shared.js';
+import { PaxXattrReader, setXattrs, type Xattrs } from '../../common/pax-xattrs.js';
+import { TAR_CREATE_FLAGS, tarOutput } from '../../common/tar-output.js';
 
 /** Renames archive entries as docker's archive.RebaseArchiveEntries (first occurrence of `from`). */
 export interface Rebase {
@@ -46,12 +49,22 @@ function placeEntry(root: string, name: string): string {
   return target;
 }
 
-/** Unpacks `archive` into the existing directory `destDir`, renaming entries by `rebase`. */
+/**
+ * Unpacks `archive` into the existing directory `destDir`, renaming entries by `rebase`; the
+ * entries' extended attributes (file capabilities, user.*) are set once all are written.
+ */
 export async function extract(archive: Readable, destDir: string, rebase?: Rebase): Promise<void> {
   const tar = await import('tar-stream');
   const root = realpathSync(destDir);
   const ex = tar.extract();
+  const pax = new PaxXattrReader();
+  archive.on('data', (chunk: Buffer) => {
+    try { pax.push(chunk); } catch (e) { archive.destroy(e as Error); }
+  });
+  const attrs: [string, Xattrs][] = [];
+  let index = 0;
   ex.on('entry', (header, stream, next) => {
+    const x = pax.byEntry.get(index++);
     // a failed entry ends the whole extraction: the error is reported once, by the extractor
     stream.on('error', () => undefined);
     const done = (err?: unknown): void => (err ? ex.destroy(err as Error) : next());
@@ -67,6 +80,7 @@ export async function extract(archive: Readable, destDir: string, rebase?: Rebas
         if (existing && !existing.isDirectory()) throw new StatusError(1, `cannot overwrite non-directory ${JSON.stringify(target)} with directory ${JSON.stringify(resolve(destDir))}`);
         if (!existing) mkdirSync(target);
         if (header.mode) chmodSync(target, header.mode);
+        if (x) attrs.push([target, x]);
         skip();
         return;
       }
@@ -76,6 +90,7 @@ export async function extract(archive: Readable, destDir: string, rebase?: Rebas
       }
       if (existing?.isDirectory()) throw new StatusError(1, `cannot overwrite directory ${JSON.stringify(target)} with non-directory ${JSON.stringify(resolve(destDir))}`);
       if (existing) unlinkSync(target);
+      if (header.type !== 'link' && x) attrs.push([target, x]);
       if (header.type === 'symlink') {
         symlinkSync(header.linkname ?? '', target);
         skip();
@@ -91,34 +106,23 @@ export async function extract(archive: Readable, destDir: string, rebase?: Rebas
     }
   });
   await pipeAll(archive, ex);
+  for (const [p, a] of attrs) await setXattrs(p, a).catch((e) => { throw new StatusError(1, (e as Error).message); });
 }
 
-/** Packs a local path into a tar stream whose root entry is called `rootName`. */
+/** A GNU tar --transform expression renaming the leading `from` of every member to `to`. */
+function renameLeading(from: string, to: string): string {
+  const re = from.replace(/[\\^$.*[\]|,]/g, (c) => `\\${c}`);
+  return `s,^${re},${to.replace(/[\\&,]/g, (c) => `\\${c}`)},S`;
+}
+
+/**
+ * Packs a local path into a tar stream whose root entry is called `rootName`: GNU tar, as berthd
+ * packs, so owners, modes, links and extended attributes (file capabilities) travel with it.
+ */
 export async function pack(src: string, rootName: string): Promise<Readable> {
-  const tar = await import('tar-stream');
-  const p = tar.pack();
-  const add = (abs: string, name: string): Promise<void> =>
-    new Promise((res, rej) => {
-      const st = lstatSync(abs);
-      const base = { name, mode: st.mode & 0o7777, mtime: st.mtime, uid: st.uid, gid: st.gid };
-      if (st.isDirectory()) {
-        p.entry({ ...base, type: 'directory' }, (err) => {
-          if (err) return rej(err);
-          const kids = readdirSync(abs);
-          kids.reduce((acc, k) => acc.then(() => add(join(abs, k), `${name}/${k}`)), Promise.resolve()).then(res, rej);
-        });
-      } else if (st.isSymbolicLink()) {
-        p.entry({ ...base, type: 'symlink', linkname: readlinkSync(abs) }, (err) => (err ? rej(err) : res()));
-      } else {
-        const entry = p.entry({ ...base, type: 'file', size: st.size }, (err) => (err ? rej(err) : res()));
-        createReadStream(abs).pipe(entry);
-      }
-    });
-  add(src, rootName).then(
-    () => p.finalize(),
-    (e) => p.destroy(e as Error),
-  );
-  const out = new PassThrough();
-  p.pipe(out);
-  return out;
+  const base = basename(src);
+  const rename = base === rootName ? [] : [`--transform=${renameLeading(base, rootName)}`];
+  const { spawn } = await import('node:child_process');
+  const child = spawn('tar', [...TAR_CREATE_FLAGS, ...rename, '-C', dirname(src), '-cf', '-', '--', base], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return tarOutput(child as ChildProcessByStdio<null, Readable, Readable>);
 }

@@ -17,6 +17,7 @@ import { hostPath, openScoped, resolveScoped } from '../../common/scoped-path.js
 import type { Mount } from '../../runtime/snapshot-layers.js';
 import type { Live } from './live.js';
 import { mountPrivately } from './private-mount.js';
+import { PaxXattrReader, setXattrs, type Xattrs } from '../../common/pax-xattrs.js';
 import { TAR_CREATE_FLAGS, tarOutput } from '../../common/tar-output.js';
 import { bindMountPoints, contentMounts } from './rootfs-mounts.js';
 
@@ -183,9 +184,10 @@ async function makeParents(root: string, dest: string, rel: string): Promise<voi
 
 /**
  * Extracts one entry; a directory's times are left to the caller (`dirTimes`), to be set once
- * its children are in place (which change them).
+ * its children are in place (which change them). Answers the host path of the file, directory
+ * or symlink it made (which takes the entry's extended attributes).
  */
-async function extractEntry(root: string, dest: string, h: Header, body: Readable, opts: ExtractOptions, dirTimes: Map<string, Date>): Promise<void> {
+async function extractEntry(root: string, dest: string, h: Header, body: Readable, opts: ExtractOptions, dirTimes: Map<string, Date>): Promise<string | undefined> {
   const rel = posix.normalize(h.name);
   if (rel.startsWith('../') || rel === '..') {
     throw invalid(`invalid tar entry ${JSON.stringify(h.name)}: it is outside of ${dest}`);
@@ -195,7 +197,7 @@ async function extractEntry(root: string, dest: string, h: Header, body: Readabl
   const { parent, base } = await resolveEntry(root, target);
   if (base === '.' || base === '/') {
     body.resume();
-    return;
+    return undefined;
   }
   const p = hostPath(root, posix.join(parent, base));
   const uid = h.uid ?? 0;
@@ -209,7 +211,7 @@ async function extractEntry(root: string, dest: string, h: Header, body: Readabl
       await chmod(p, mode);
       await lchown(p, uid, gid);
       dirTimes.set(p, mtime);
-      return;
+      return p;
     case 'file': case 'contiguous-file': {
       await makeRoom(p, false, opts, target);
       const fh = await open(p, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
@@ -221,7 +223,7 @@ async function extractEntry(root: string, dest: string, h: Header, body: Readabl
       } finally {
         await fh.close();
       }
-      return;
+      return p;
     }
     case 'symlink':
       body.resume();
@@ -229,7 +231,7 @@ async function extractEntry(root: string, dest: string, h: Header, body: Readabl
       await symlink(h.linkname ?? '', p);
       await lchown(p, uid, gid);
       await lutimes(p, mtime, mtime);
-      return;
+      return p;
     case 'link': {
       body.resume();
       const linkRel = posix.normalize(h.linkname ?? '');
@@ -237,11 +239,12 @@ async function extractEntry(root: string, dest: string, h: Header, body: Readabl
       const from = await resolveEntry(root, posix.join(dest, linkRel));
       await makeRoom(p, false, opts, target);
       await link(hostPath(root, from.resolved), p);
-      return;
+      return undefined;
     }
     default:
       // Devices, FIFOs and extended headers are not created by a copy.
       body.resume();
+      return undefined;
   }
 }
 
@@ -287,13 +290,23 @@ export async function extractInto(root: string, path: string, containerRef: stri
   if (!st.isDirectory()) throw internal('extraction point is not a directory');
   const extract = tar.extract();
   source.on('error', (err: Error) => extract.destroy(err));
+  // Sees each chunk before tar-stream does, so an entry's attributes are known when it is yielded.
+  const pax = new PaxXattrReader();
+  source.on('data', (chunk: Buffer) => {
+    try { pax.push(chunk); } catch (err) { source.destroy(err as Error); }
+  });
   source.pipe(extract as unknown as NodeJS.WritableStream);
   const dirTimes = new Map<string, Date>();
+  const attrs: [string, Xattrs][] = [];
   try {
+    let index = 0;
     for await (const entry of extract) {
       const e = entry as unknown as Readable & { header: Header };
-      await extractEntry(root, dest, e.header, e, opts, dirTimes);
+      const made = await extractEntry(root, dest, e.header, e, opts, dirTimes);
+      const x = pax.byEntry.get(index++);
+      if (made && x) attrs.push([made, x]);
     }
+    for (const [p, x] of attrs) await setXattrs(p, x);
     for (const [dir, mtime] of dirTimes) await lutimes(dir, mtime, mtime);
   } catch (err) {
     source.destroy();

@@ -1,7 +1,7 @@
 // A container's containerd side: from the snapshot and the record to a started task (spec,
 // FIFOs, logger, network attach), reattaching to a running task after a berthd restart, and
 // releasing everything once the task exited. State and events stay with the service.
-import { existsSync } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { conflict } from '../../common/errors.js';
 import { GrpcStatus, isGrpcCode, anyJson, OCI_SPEC_TYPE } from '../../runtime/containerd-client.js';
@@ -21,6 +21,15 @@ export const SNAPSHOTTER = 'overlayfs';
 const RUNTIME = 'io.containerd.runc.v2';
 // Static init binaries (`--init`), as Debian installs them.
 const INIT_BINARIES = ['/usr/bin/docker-init', '/usr/bin/tini-static'];
+
+let initFound: string | undefined;
+/** The first init binary installed (remembered once found). */
+async function initBinary(): Promise<string | undefined> {
+  for (const p of initFound ? [initFound] : INIT_BINARIES) {
+    if (await access(p).then(() => true, () => false)) return (initFound = p);
+  }
+  return undefined;
+}
 
 /** What Tasks.Wait answers. */
 export interface WaitResponse { exit_status: number; exited_at?: { seconds?: number | string; nanos?: number } }
@@ -57,7 +66,7 @@ export class TaskRunner {
         cwd: c.WorkingDir || '/', user, tty: !!c.Tty, openStdin: !!c.OpenStdin, netns: prepared.netns,
         etcFiles: { hosts: rec.HostsPath, hostname: rec.HostnamePath, resolvConf: rec.ResolvConfPath },
         hostConfig: rec.HostConfig, cgroupsPath: `/berth/${rec.ID}`, namespacePaths: this.joinedNamespaces(rec),
-        initPath: rec.HostConfig.Init ? INIT_BINARIES.find((p) => existsSync(p)) : undefined, mounts: extraMounts,
+        initPath: rec.HostConfig.Init ? await initBinary() : undefined, mounts: extraMounts,
       }) as unknown as Record<string, any>;
       const paths = await makeFifos(this.svc.fifos, this.fifoDir(rec.ID), { stdin: !!c.OpenStdin, tty: !!c.Tty });
       streams = new TaskStreams(paths);

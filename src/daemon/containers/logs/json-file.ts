@@ -1,7 +1,7 @@
 // The json-file log driver: one JSON object per output line, byte-compatible with Docker's
 // files, appended through one descriptor in batches (everything that arrives while a write
 // is in flight goes out in the next single write), rotated by max-size/max-file.
-import { closeSync, fstatSync, ftruncate, openSync, write } from 'node:fs';
+import { close, fstatSync, ftruncate, open, openSync, write } from 'node:fs';
 import { promisify } from 'node:util';
 import { goJsonString, maxGoJsonLength, writeGoJsonString } from '../../../common/go-json.js';
 import { LineSplitter, type LogMessage } from './line-splitter.js';
@@ -12,6 +12,8 @@ import type { LogStream, Logger } from './types.js';
 
 const writeAsync = promisify(write);
 const truncateAsync = promisify(ftruncate);
+const openAsync = promisify(open);
+const closeAsync = promisify(close);
 const LOG_PREFIX = Buffer.from('{"log":');
 const STREAM_FIELD: Record<LogStream, Buffer> = {
   stdout: Buffer.from(',"stream":"stdout"'),
@@ -79,7 +81,7 @@ export class JsonFileLogger implements Logger {
       this.schedule();
       while (this.pumping) await this.pumping;
       await this.compressing;
-      closeSync(this.fd);
+      await closeAsync(this.fd);
     })();
     return this.closing;
   }
@@ -128,9 +130,9 @@ export class JsonFileLogger implements Logger {
       return;
     }
     await this.compressing;
-    closeSync(this.fd);
+    await closeAsync(this.fd);
     await shiftRotated(this.path, this.opts.maxFiles, this.opts.compress);
-    this.fd = openSync(this.path, 'a', 0o640);
+    this.fd = await openAsync(this.path, 'a', 0o640);
     if (this.opts.compress) {
       this.compressing = compressNewest(this.path).catch((e) =>
         console.error(`json-file logger ${this.path}: compress: ${(e as Error).message}`),
