@@ -171,7 +171,9 @@ export class LocalDriver {
     if (await mounted(data)) await unmountData(data);
     if (await mounted(data)) throw internal(`remove ${name}: its data directory ${data} is still mounted`);
     await rm(join(this.dir(name), 'volume.json'), { force: true });
-    await rm(this.dir(name), { recursive: true, force: true });
+    // GNU rm: several times faster than a walk from JS on many small files, and it never
+    // crosses into a file system mounted below (a device volume's data stays the user's).
+    await run('rm', ['-rf', '--one-file-system', '--', this.dir(name)]);
   }
 }
 
