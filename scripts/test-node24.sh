@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 VERSION=24.22.3
 INTEGRITY=sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA==
-UNIT=(cli-units cli-launcher logs-json-file logs-reader logs-stdcopy oci-spec network-service)
+UNIT=(cli-units cli-launcher logs-json-file logs-reader logs-stdcopy oci-spec network-service mount-spec tar-output)
 ENGINE=engine-run
 bin=.cache/node24/$VERSION/bin
 
