@@ -74,6 +74,21 @@ export async function confirm(cli: Cli, warning: string): Promise<boolean> {
   return answer === 'y' || answer === 'yes';
 }
 
+/** `-o FILE` of save, export and volume export. */
+export const OUTPUT_FLAG: FlagSpec = { name: 'output', short: 'o', kind: 'string', usage: 'Write to a file, instead of STDOUT' };
+
+/**
+ * Writes an archive the engine answers to `output`, or to stdout unless it is a terminal
+ * (docker's refusal); the request is sent only once the destination is known to be fine.
+ */
+export async function saveArchive(output: string, fetch: () => Promise<NodeJS.ReadableStream>): Promise<void> {
+  if (!output && process.stdout.isTTY) {
+    throw new StatusError(1, 'cowardly refusing to save to a terminal. Use the -o flag or redirect');
+  }
+  const { createWriteStream } = await import('node:fs');
+  await pipeAll(await fetch(), output ? createWriteStream(output) : process.stdout);
+}
+
 /** stream.pipeline, loaded on first use (start-up speed). */
 export async function pipeAll(...streams: Array<NodeJS.ReadableStream | NodeJS.WritableStream>): Promise<void> {
   const { pipeline } = await import('node:stream/promises');

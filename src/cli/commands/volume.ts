@@ -1,12 +1,12 @@
 // The `volume` management group; `export` and `import` (a volume's content as a tar) are berth's own.
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import type { Command } from '../command.js';
 import { renderList, rowContext } from '../format/list.js';
 import { keyValues, filtersJSON } from '../format/names.js';
 import { humanSize } from '../format/units.js';
 import { inspectObjects, rawGetter } from '../inspect.js';
 import { StatusError } from '../context.js';
-import { confirm, forEachName, formatFlag, pipeAll } from './shared.js';
+import { confirm, forEachName, formatFlag, OUTPUT_FLAG, saveArchive } from './shared.js';
 
 interface Volume {
   Name: string;
@@ -133,14 +133,9 @@ export const volumeExport: Command = {
   usage: '[OPTIONS] VOLUME',
   short: "Export a volume's content as a tar archive",
   args: { min: 1, max: 1 },
-  flags: [{ name: 'output', short: 'o', kind: 'string', usage: 'Write to a file, instead of STDOUT' }],
+  flags: [OUTPUT_FLAG],
   async run(cli, flags, [name]) {
-    const out = flags.string('output');
-    if (!out && process.stdout.isTTY) {
-      throw new StatusError(1, 'cowardly refusing to save to a terminal. Use the -o flag or redirect');
-    }
-    const res = await cli.engine.request('GET', `/volumes/${encodeURIComponent(name)}/export`);
-    await pipeAll(res, out ? createWriteStream(out) : process.stdout);
+    await saveArchive(flags.string('output'), () => cli.engine.request('GET', `/volumes/${encodeURIComponent(name)}/export`));
   },
 };
 
